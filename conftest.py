@@ -1,0 +1,109 @@
+"""Fixtures shared by every app's tests: one user per role, and MFA helpers."""
+
+import pyotp
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from wegov.accounts.tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+def enable_totp(user) -> str:
+    """Give the user a TOTP authenticator; returns its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(display_name="Anna Citizen")
+
+
+@pytest.fixture
+def other_citizen(db):
+    return UserFactory(display_name="Bram Other")
+
+
+@pytest.fixture
+def department(db):
+    return OrganisationFactory(name="Public Works", slug="public-works")
+
+
+@pytest.fixture
+def other_department(db):
+    return OrganisationFactory(name="Parks and Green", slug="parks")
+
+
+@pytest.fixture
+def staff(db, department):
+    user = UserFactory(display_name="Sam Staff")
+    MembershipFactory(user=user, organisation=department)
+    return user
+
+
+@pytest.fixture
+def other_staff(db, other_department):
+    """Staff of another department."""
+    user = UserFactory(display_name="Olga Otherdept")
+    MembershipFactory(user=user, organisation=other_department)
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(display_name="Mo Moderator", is_moderator=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(display_name="Ada Admin", is_superuser=True, is_staff=True)
+
+
+ROLES = ["anonymous", "citizen", "other_citizen", "other_staff", "moderator", "admin_user"]
+
+
+@pytest.fixture
+def as_role(request, client):
+    """A client logged in as the named role (with MFA passed for privileged roles)."""
+
+    def login(role: str):
+        if role == "anonymous":
+            return client, None
+        user = request.getfixturevalue(role)
+        if role in {"staff", "other_staff", "moderator", "admin_user"}:
+            enable_totp(user)
+            client.force_login(user)
+            session = client.session
+            session["account_authentication_methods"] = [
+                {"method": "password", "at": 0, "email": user.email},
+                {"method": "mfa", "at": 0, "type": "totp"},
+            ]
+            session.save()
+        else:
+            client.force_login(user)
+        return client, user
+
+    return login
+
+
+__all__ = ["Authenticator", "enable_totp", "totp_code"]

@@ -1,0 +1,74 @@
+"""Named permission predicates for roles (see README "Roles").
+
+citizen            any signed-in, active user
+verified resident  ``verified_resident_since`` is set
+staff              member of at least one organisation (department, district office)
+moderator          ``is_moderator``
+process manager    ``is_process_manager``
+administrator      ``is_superuser``
+
+Every privileged role (staff, moderator, process manager, administrator) must
+use two-factor authentication.
+"""
+
+import rules
+from allauth.account.authentication import get_authentication_records
+
+
+@rules.predicate
+def is_citizen(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def is_verified_resident(user) -> bool:
+    return is_citizen(user) and user.verified_resident_since is not None
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return is_citizen(user) and user.is_superuser
+
+
+@rules.predicate
+def is_moderator(user) -> bool:
+    return is_citizen(user) and (user.is_moderator or user.is_superuser)
+
+
+@rules.predicate
+def is_process_manager(user) -> bool:
+    return is_citizen(user) and (user.is_process_manager or user.is_superuser)
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    return is_citizen(user) and user.memberships.exists()
+
+
+@rules.predicate
+def is_member_of(user, organisation) -> bool:
+    if not is_citizen(user) or organisation is None:
+        return False
+    return user.memberships.filter(organisation=organisation).exists()
+
+
+@rules.predicate
+def is_self(user, other) -> bool:
+    return is_citizen(user) and other is not None and user.pk == other.pk
+
+
+is_privileged = is_staff_member | is_moderator | is_process_manager | is_administrator
+
+
+def session_passed_mfa(request) -> bool:
+    """True if the current session's log-in included a second factor."""
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request))
+
+
+rules.add_perm("accounts.manage_organisations", is_administrator)
+rules.add_perm("accounts.manage_roles", is_administrator)
+rules.add_perm("accounts.view_audit_log", is_administrator)
+rules.add_perm("accounts.manage_own_tokens", is_citizen)
+
+rules.add_perm("accounts.export_own_data", is_citizen)
+rules.add_perm("accounts.erase_own_account", is_citizen)

@@ -1,0 +1,57 @@
+"""The HTTP API root. Each app contributes a router under /api/v1/."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from wegov.accounts.api import router as accounts_router
+
+from .auth import session_or_token
+
+api = NinjaAPI(
+    title="WeGov API",
+    version="1",
+    description=(
+        "Read and write WeGov with a browser session (CSRF-protected) or a personal API "
+        'token sent as `Authorization: Bearer wgv_...`. Errors are JSON: `{"detail": ...}`.'
+    ),
+    auth=session_or_token,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def django_validation_error(request, exc):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else " ".join(exc.messages)
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": "Permission denied."}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        {"detail": "Authentication required: log in or send a valid API token."},
+        status=401,
+    )
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_validation_error(request, exc):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+api.add_router("/v1/", accounts_router)

@@ -1,0 +1,82 @@
+"""The contribution registry.
+
+Every kind of thing a citizen creates (report, proposal, debate, budget
+project, request/offer, action, conversation...) registers here once, saying
+how to present itself, which of its rows a user authored, and how to export
+them. The map, activity feed, search, follows, comments, flags, open-data
+export and the GDPR "my data" export all work through this registry, so a new
+kind appears everywhere by registering once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """How a contribution shows itself outside its own app."""
+
+    kind: str
+    id: int
+    title: str
+    url: str
+    status: str = ""
+    summary: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    category: str = ""
+    district: str = ""
+    public: bool = True
+
+
+@dataclass(frozen=True)
+class ContributionKind:
+    kind: str  # stable machine name, e.g. "report"
+    label: Any  # translatable human name, e.g. _("Problem report")
+    model: type[models.Model]
+    author_field: str  # FK to the user who created it
+    present: Callable[[models.Model], Presentation]
+    # Fields of a row that go into the author's data export.
+    export_fields: tuple[str, ...] = field(default_factory=tuple)
+
+    def authored_by(self, user) -> models.QuerySet:
+        return self.model._default_manager.filter(**{self.author_field: user})
+
+    def export_row(self, obj: models.Model) -> dict[str, Any]:
+        row: dict[str, Any] = {"kind": self.kind, "id": obj.pk}
+        for name in self.export_fields:
+            value = getattr(obj, name)
+            row[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        row["url"] = self.present(obj).url
+        return row
+
+
+_kinds: dict[str, ContributionKind] = {}
+
+
+def register(kind: ContributionKind) -> ContributionKind:
+    if kind.kind in _kinds and _kinds[kind.kind].model is not kind.model:
+        raise ValueError(f"Contribution kind {kind.kind!r} is already registered.")
+    _kinds[kind.kind] = kind
+    return kind
+
+
+def unregister(kind_name: str) -> None:
+    _kinds.pop(kind_name, None)
+
+
+def kinds() -> Iterable[ContributionKind]:
+    return list(_kinds.values())
+
+
+def get_kind(kind_name: str) -> ContributionKind:
+    return _kinds[kind_name]
+
+
+def contributions_by(user) -> list[tuple[ContributionKind, list[models.Model]]]:
+    return [(kind, list(kind.authored_by(user))) for kind in kinds()]

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from wegov.api.api import api
+from wegov.core import views as core_views
+
+urlpatterns = [
+    path("", include("wegov.core.urls")),
+    path("", include("wegov.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if not settings.PRODUCTION:
+    # Uploaded files; in production the reverse proxy or object storage serves them.
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+
+handler400 = "wegov.core.views.bad_request"
+handler403 = "wegov.core.views.permission_denied"
+handler404 = "wegov.core.views.page_not_found"
+handler500 = "wegov.core.views.server_error"
