@@ -2,7 +2,7 @@ import datetime as dt
 from uuid import UUID
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from wegov.api.auth import session_auth
 
@@ -69,9 +69,8 @@ def create_token(request, payload: TokenIn):
     token, key = services.token_create(
         actor=request.auth, name=payload.name, expires_at=payload.expires_at
     )
-    out = TokenCreatedOut.from_orm(token).dict()
-    out["key"] = key
-    return 201, out
+    token.key = key  # the secret, returned this once
+    return Status(201, token)
 
 
 @router.delete(

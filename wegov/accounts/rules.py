@@ -62,7 +62,10 @@ is_privileged = is_staff_member | is_moderator | is_process_manager | is_adminis
 
 def session_passed_mfa(request) -> bool:
     """True if the current session's log-in included a second factor."""
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request))
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
 
 
 rules.add_perm("accounts.manage_organisations", is_administrator)
