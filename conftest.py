@@ -1,9 +1,14 @@
 """Fixtures shared by every app's tests: one user per role, and MFA helpers."""
 
+import os
+
 import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
 
 from wegov.accounts.tests.factories import (
     PASSWORD,
@@ -16,6 +21,42 @@ from wegov.accounts.tests.factories import (
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_key_prefix_per_worker():
+    """With REDIS_URL set, every xdist worker (and every run) shares one Redis:
+    give each its own key prefix so counters and sessions never meet."""
+    from django.conf import settings as django_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    tag = f"test-{worker}-{os.getpid()}"
+    per_worker = {
+        alias: {**conf, "KEY_PREFIX": f"{conf.get('KEY_PREFIX') or 'wegov'}-{tag}"}
+        for alias, conf in django_settings.CACHES.items()
+    }
+    with override_settings(CACHES=per_worker):
+        yield
+
+
+def _clear_caches():
+    for cache in caches.all():
+        if isinstance(cache, RedisCache):
+            # clear() would FLUSHDB the other workers' keys too: drop only ours.
+            client = cache._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        else:
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(_cache_key_prefix_per_worker):
+    """Rate-limit counters, cached sessions and the like never leak between tests."""
+    _clear_caches()
+    yield
+    _clear_caches()
 
 
 @pytest.fixture
@@ -98,6 +139,7 @@ def as_role(request, client):
                 {"method": "password", "at": 0, "email": user.email},
                 {"method": "mfa", "at": 0, "type": "totp"},
             ]
+            session["account_authentication_methods_user"] = str(user.pk)
             session.save()
         else:
             client.force_login(user)

@@ -80,13 +80,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "wegov.core",
-    "wegov.accounts",
     "wegov.places",
+    "wegov.accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +98,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wegov.accounts.middleware.RequireMfaForPrivilegedUsersMiddleware",
 ]
+
+if PRODUCTION:
+    # Static files straight from the app servers, compressed and cache-busted.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "wegov.urls"
 FORM_RENDERER = "wegov.core.forms.GovukFormRenderer"
@@ -248,6 +251,16 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "ID_TOKEN_EXPIRE_SECONDS": 3600,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["https", "http"],
+    # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, S256 PKCE
+    # only, bearer tokens never in the query string, `iss` in authorisation
+    # responses, tokens stored hashed, replayed refresh tokens revoke the family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
 }
 
 # --- Internationalisation -------------------------------------------------
@@ -320,7 +333,12 @@ def _email_settings() -> dict:
     }
 
 
-globals().update(_email_settings())
+_email = _email_settings()
+WEGOV_EMAIL_DELIVERY_BACKEND = _email.pop("EMAIL_BACKEND")
+globals().update(_email)
+# Every email is handed to a Celery task (inline without a broker); the task
+# delivers it with WEGOV_EMAIL_DELIVERY_BACKEND.
+EMAIL_BACKEND = "wegov.core.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"WeGov {WEGOV_CITY_NAME} <noreply@wegov.invalid>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Administrators", addr) for addr in env_list("ADMIN_EMAILS")]
@@ -339,7 +357,9 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # The preload directive only takes effect once the registrable domain is
+    # submitted to the browsers' list; sending it costs nothing otherwise.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
