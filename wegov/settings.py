@@ -261,6 +261,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Authorization code flow only: no hybrid or implicit response types.
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
 }
 
 # --- Internationalisation -------------------------------------------------

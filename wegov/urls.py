@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("wegov.core.urls")),
     path("", include("wegov.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include("wegov.accounts.oidc_urls", namespace="oauth2_provider")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
