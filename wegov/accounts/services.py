@@ -118,6 +118,37 @@ def token_authenticate(key: str) -> User | None:
     return token.user
 
 
+# --- Applications signed in through WeGov (OpenID Connect) ----------------------
+
+
+def connected_applications(user: User):
+    """Client applications holding a live token for the user, with the scopes granted."""
+    Application = get_application_model()
+    now = timezone.now()
+    tokens = get_access_token_model().objects.filter(user=user, expires__gt=now)
+    refresh = get_refresh_token_model().objects.filter(user=user, revoked__isnull=True)
+    app_ids = set(tokens.values_list("application_id", flat=True)) | set(
+        refresh.values_list("application_id", flat=True)
+    )
+    apps = Application.objects.filter(pk__in=app_ids).order_by("name")
+    scopes: dict[int, set[str]] = {}
+    for app_id, scope in tokens.values_list("application_id", "scope"):
+        scopes.setdefault(app_id, set()).update(scope.split())
+    return [(app, sorted(scopes.get(app.pk, set()))) for app in apps]
+
+
+@transaction.atomic
+def application_disconnect(*, actor: User, application_id: int) -> None:
+    """Withdraw an application's access: its tokens and grants for the actor go."""
+    Application = get_application_model()
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None:
+        raise Application.DoesNotExist
+    for model in (get_refresh_token_model(), get_access_token_model(), get_grant_model()):
+        model.objects.filter(user=actor, application=application).delete()
+    audit(actor=actor, action="oidc.application_disconnected", target=application)
+
+
 # --- Personal data export and erasure -----------------------------------------
 
 

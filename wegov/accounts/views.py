@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -71,6 +71,26 @@ def token_revoke(request, token_id):
         raise Http404 from exc
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+@login_required
+def connected_apps(request):
+    return render(
+        request,
+        "accounts/connected_apps.html",
+        {"applications": services.connected_applications(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def connected_app_disconnect(request, application_id):
+    try:
+        services.application_disconnect(actor=request.user, application_id=application_id)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    messages.success(request, _("The application can no longer use your account."))
+    return redirect("accounts:connected_apps")
 
 
 @login_required

@@ -566,3 +566,26 @@ def test_admin_registers_application_in_admin(as_role):
     app = Application.objects.get(name="Parking Permits")
     assert app.client_id == client_id
     assert app.client_secret != client_secret  # stored hashed
+
+
+def test_connected_apps_page_lists_and_disconnects(client, citizen, other_citizen, application):
+    client.force_login(citizen)
+    verifier, challenge = make_pkce()
+    code, _query = get_code(client, application, challenge)
+    tokens = exchange(client, application, code, verifier).json()
+    page = client.get(reverse("accounts:connected_apps")).content.decode()
+    assert application.name in page and "email" in page
+    # Someone else cannot see it, nor disconnect it for the citizen.
+    client.force_login(other_citizen)
+    assert application.name not in client.get(reverse("accounts:connected_apps")).content.decode()
+    client.post(reverse("accounts:connected_app_disconnect", args=[application.pk]))
+    assert userinfo(client, tokens["access_token"]).status_code == 200
+    client.force_login(citizen)
+    response = client.post(
+        reverse("accounts:connected_app_disconnect", args=[application.pk]), follow=True
+    )
+    assert "can no longer use your account" in response.content.decode()
+    assert userinfo(client, tokens["access_token"]).status_code == 401
+    assert (
+        client.post(reverse("accounts:connected_app_disconnect", args=[99999])).status_code == 404
+    )
