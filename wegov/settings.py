@@ -197,6 +197,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "wegov.accounts.forms.SignupExtraForm"
+ACCOUNT_FORMS = {
+    "signup": "wegov.accounts.allauth_forms.WeGovSignupForm",
+    "login": "wegov.accounts.allauth_forms.WeGovLoginForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{WEGOV_CITY_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # Rate limits double as the lockout: five failed log-ins for one account

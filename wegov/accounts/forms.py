@@ -36,7 +36,7 @@ class SignupExtraForm(forms.Form):
                 _("A display name cannot contain '@', so it is never taken for an email address.")
             )
         if not name:
-            raise forms.ValidationError(_("Enter a display name."))
+            raise forms.ValidationError(_("Enter a public display name"))
         return name
 
     def signup(self, request, user):

@@ -80,9 +80,10 @@ def test_signup_without_consent_is_refused_with_a_message(client):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("display_name", "", "This field is required"),
+        ("display_name", "", "Enter a public display name"),
         ("display_name", "me@example.org", "cannot contain"),
-        ("email", "not-an-email", "valid email"),
+        ("email", "", "Enter your email address"),
+        ("email", "not-an-email", "Enter an email address in the right format"),
         ("password2", "something else", "same password"),
         ("password1", "123", "too short"),
     ],
