@@ -51,7 +51,7 @@ format: $(PY_STAMP)
 	$(BIN)/ruff format .
 
 messages: $(PY_STAMP)
-	cd wegov && ../$(BIN)/django-admin makemessages -l nl -l it -l de --no-obsolete --ignore "static/*"
+	cd wegov && ../$(BIN)/django-admin makemessages -l nl -l it -l de --no-obsolete --ignore "static/*" --ignore "tests_browser/*"
 	cd wegov && ../$(BIN)/django-admin compilemessages
 
 bench: install

@@ -22,9 +22,10 @@ class SignupExtraForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["privacy_consent"].label = format_html(
-            _("I have read the {link}privacy notice{end} and agree to it."),
+            _("I have read the {link}privacy notice (opens in new tab){end} and agree to it."),
             link=format_html(
-                '<a class="govuk-link" href="{}" target="_blank">', reverse("core:privacy")
+                '<a class="govuk-link" href="{}" target="_blank" rel="noopener">',
+                reverse("core:privacy"),
             ),
             end=mark_safe("</a>"),
         )

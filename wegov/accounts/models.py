@@ -89,7 +89,7 @@ class Organisation(TimeStampedModel):
     """The administration and its departments and district offices."""
 
     class Kind(models.TextChoices):
-        ADMINISTRATION = "administration", _("Administration")
+        ADMINISTRATION = "administration", _("City administration")
         DEPARTMENT = "department", _("Department")
         DISTRICT_OFFICE = "district_office", _("District office")
         EXTERNAL = "external", _("External body")

@@ -52,6 +52,16 @@ def permission_denied(request, exception=None):
     return _error(request, 403, "403.html")
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without a valid security token (often an old open tab)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "CSRF check failed: send the X-CSRFToken header with the csrftoken cookie."},
+            status=403,
+        )
+    return render(request, "403_csrf.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return _error(request, 404, "404.html")
 

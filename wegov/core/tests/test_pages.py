@@ -66,6 +66,9 @@ def test_csrf_failure_is_403_not_500(citizen):
     client.force_login(citizen)
     response = client.post(reverse("accounts:profile"), {"display_name": "x"})
     assert response.status_code == 403
+    assert "Your form has expired" in response.content.decode()
+    citizen.refresh_from_db()
+    assert citizen.display_name == "Anna Citizen"
 
 
 def test_profile_update_and_errors(client, citizen):
