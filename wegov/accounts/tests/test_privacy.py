@@ -243,3 +243,15 @@ def test_public_profile_shows_display_name_never_email(client, citizen, note_kin
     assert "Anna Citizen" in page
     assert citizen.email not in page
     assert "note.created" in page
+
+
+def test_verification_email_is_text_and_html_in_the_visitors_language(client, mailoutbox):
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    assert signup(client).status_code == 302
+    message = mailoutbox[0]
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "Bevestig je e-mailadres" in html
+    assert "/accounts/confirm-email/" in html
+    assert "Newcomer" in html  # the display name, never the email, names the account
+    assert User.objects.get().preferred_language == "nl"
