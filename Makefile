@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.installed
 ASSETS_STAMP := wegov/static/dist/.built
 FRONTEND_SOURCES := $(shell find frontend -type f 2>/dev/null)
 
-.PHONY: run install assets migrate demo test test-postgres lint format bench messages check-deploy clean
+.PHONY: run install assets migrate demo test lint format bench messages clean
 
 run: install assets migrate demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
