@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "wegov.core",
     "wegov.places",
     "wegov.accounts",
+    "wegov.reports",
 ]
 
 MIDDLEWARE = [

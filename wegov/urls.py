@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("wegov.core.urls")),
     path("", include("wegov.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("reports/", include("wegov.reports.urls")),
     path("o/", include("wegov.accounts.oidc_urls", namespace="oauth2_provider")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
