@@ -55,7 +55,7 @@ messages: $(PY_STAMP)
 	cd wegov && ../$(BIN)/django-admin compilemessages
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules wegov/static/dist var

@@ -52,6 +52,11 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")
 
 WEGOV_BASE_URL = env("WEGOV_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Open311 GeoReport v2 jurisdiction_id: the site's host name without "www." by default.
+WEGOV_OPEN311_JURISDICTION = env(
+    "WEGOV_OPEN311_JURISDICTION",
+    (urlsplit(WEGOV_BASE_URL).hostname or "localhost").removeprefix("www."),
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", WEGOV_BASE_URL)
 WEGOV_CITY_NAME = env("WEGOV_CITY_NAME", "Lindenbrug")
 WEGOV_CONTACT_EMAIL = env("WEGOV_CONTACT_EMAIL", "participation@lindenbrug.example")

@@ -73,7 +73,10 @@ def _person(demo, email, name, *, days_ago, **extra) -> User:
         **extra,
     )
     # One hash for every demo account: hashing 60 times with Argon2 is slow.
-    user.password = demo.shared.setdefault("password_hash", make_password(demo.password))
+    # (setdefault would evaluate make_password every time.)
+    if "password_hash" not in demo.shared:
+        demo.shared["password_hash"] = make_password(demo.password)
+    user.password = demo.shared["password_hash"]
     user.save()
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     consent_record(user=user, purpose="privacy_notice")

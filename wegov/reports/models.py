@@ -225,7 +225,12 @@ class Report(TimeStampedModel):
         verbose_name_plural = _("reports")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["lat", "lon"], name="reports_lat_lon"),
+            # Covering (PostgreSQL): the map's per-cell counts are index-only scans.
+            models.Index(
+                fields=["lat", "lon"],
+                name="reports_lat_lon",
+                include=["id", "is_hidden", "status", "category", "created_at", "district"],
+            ),
             models.Index(fields=["status", "created_at"], name="reports_status_created"),
             models.Index(fields=["category", "created_at"], name="reports_category_created"),
             models.Index(fields=["department", "status"], name="reports_department_status"),

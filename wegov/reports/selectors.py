@@ -181,3 +181,172 @@ def performance(*, days: int, now: dt.datetime | None = None) -> list[Performanc
 
 def open_reports_q() -> Q:
     return Q(status__in=OPEN_STATUSES)
+
+
+# --- Open311 GeoReport v2 -------------------------------------------------------
+
+
+def open311_services() -> QuerySet[Category]:
+    """Categories that take reports, with ``has_attributes`` (Open311 "metadata")."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import ServiceAttribute
+
+    return (
+        Category.objects.filter(is_active=True)
+        .annotate(has_attributes=Exists(ServiceAttribute.objects.filter(category=OuterRef("pk"))))
+        .order_by("order", "name", "pk")
+    )
+
+
+def open311_service(service_code: str) -> Category | None:
+    """An active category with its attributes in presentation order."""
+    from .models import ServiceAttribute
+
+    return (
+        Category.objects.filter(is_active=True, service_code=service_code)
+        .prefetch_related(
+            Prefetch("attributes", queryset=ServiceAttribute.objects.order_by("order", "code"))
+        )
+        .first()
+    )
+
+
+def open311_requests(
+    *,
+    ids: list[int] | None = None,
+    service_codes: list[str] | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    statuses: set[str] | None = None,
+) -> QuerySet[Report]:
+    """Public reports as Open311 service requests, newest first, in one query:
+    each carries ``status_note`` (latest public update with text) and
+    ``first_photo`` (storage name of its first photo). ``ids`` overrides the
+    other filters, as the specification says."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import ReportPhoto
+
+    notes = (
+        ReportUpdate.objects.filter(report=OuterRef("pk"), kind=ReportUpdate.Kind.PUBLIC)
+        .exclude(text="")
+        .order_by("-created_at", "-id")
+        .values("text")[:1]
+    )
+    photos = ReportPhoto.objects.filter(report=OuterRef("pk")).order_by("id").values("image")[:1]
+    qs = Report.objects.filter(is_hidden=False)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    else:
+        if service_codes:
+            qs = qs.filter(category__service_code__in=service_codes)
+        if start is not None:
+            qs = qs.filter(created_at__gte=start)
+        if end is not None:
+            qs = qs.filter(created_at__lte=end)
+        if statuses == {"open"}:
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif statuses == {"closed"}:
+            qs = qs.exclude(status__in=OPEN_STATUSES)
+    return (
+        qs.select_related("category", "department")
+        .annotate(status_note=Subquery(notes), first_photo=Subquery(photos))
+        .order_by("-created_at", "-id")
+    )
+
+
+def open311_request_id_for_token(token) -> int | None:
+    return Report.objects.filter(token=token, is_hidden=False).values_list("pk", flat=True).first()
+
+
+# --- Accountability page ----------------------------------------------------------
+
+
+@dataclass
+class DepartmentPerformance:
+    """One department's figures: a total over all its reports (medians of the
+    reports themselves, not of the category medians) and one row per category."""
+
+    total: PerformanceRow
+    categories: list[PerformanceRow]
+
+
+def _performance_row(department: str, category: str, items: list) -> PerformanceRow:
+    # Same definitions as performance(); items are its value rows.
+    acknowledged = [a - c for _d, _c, _s, c, a, _r, _due in items if a]
+    resolved = [r - c for _d, _c, s, c, _a, r, _due in items if r and s == Status.RESOLVED]
+    closed = [(r, due) for _d, _c, _s, _c2, _a, r, due in items if r]
+    within = sum(1 for r, due in closed if r <= due)
+    return PerformanceRow(
+        department=department,
+        category=category,
+        reports=len(items),
+        open=sum(1 for item in items if item[2] in OPEN_STATUSES),
+        median_hours_to_acknowledge=_median_hours(acknowledged),
+        median_hours_to_resolve=_median_hours(resolved),
+        share_within_sla=round(within / len(closed), 3) if closed else None,
+    )
+
+
+def performance_by_department(
+    *, days: int, now: dt.datetime | None = None
+) -> list[DepartmentPerformance]:
+    """performance() grouped per department with a total per department; one query."""
+    now = now or timezone.now()
+    rows = (
+        Report.objects.filter(created_at__gte=now - dt.timedelta(days=days), is_hidden=False)
+        .exclude(status=Status.DUPLICATE)
+        .values_list(
+            "department__name",
+            "category__name",
+            "status",
+            "created_at",
+            "acknowledged_at",
+            "resolved_at",
+            "due_at",
+        )
+        .order_by("department__name", "category__name")
+    )
+    departments: dict[str, dict[str, list]] = {}
+    for row in rows.iterator(chunk_size=5000):
+        departments.setdefault(row[0], {}).setdefault(row[1], []).append(row)
+    return [
+        DepartmentPerformance(
+            total=_performance_row(
+                department, "", [item for items in categories.values() for item in items]
+            ),
+            categories=[
+                _performance_row(department, category, items)
+                for category, items in categories.items()
+            ],
+        )
+        for department, categories in departments.items()
+    ]
+
+
+# --- Citizen pages ------------------------------------------------------------------
+
+
+def nearest_first(qs: QuerySet[Report], lat: float, lon: float) -> QuerySet[Report]:
+    """Order by distance from a point (equirectangular: exact enough within a city)."""
+    from django.db.models import ExpressionWrapper, F, FloatField, Value
+
+    scale = math.cos(math.radians(lat))
+    dlat = F("lat") - Value(lat)
+    dlon = (F("lon") - Value(lon)) * Value(scale)
+    distance = ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
+    return qs.annotate(_distance=distance).order_by("_distance", "-created_at")
+
+
+def follower_state(report: Report, user) -> dict:
+    """A signed-in person's subscription to the report (or None) and whether
+    they have confirmed it."""
+    from .models import Confirmation, Subscription
+
+    if user is None or not user.is_authenticated:
+        return {"subscription": None, "confirmed": False}
+    return {
+        "subscription": Subscription.objects.filter(report=report, user=user).first(),
+        "confirmed": Confirmation.objects.filter(report=report, user=user).exists(),
+    }

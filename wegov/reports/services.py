@@ -136,7 +136,12 @@ def report_create(*, actor, data: NewReport, filed_by=None) -> Report:
         raise PermissionDenied
     if not signed_in and filed_by is None:
         if not category.allows_anonymous:
-            errors["category"] = _("Log in to report this kind of problem.")
+            if data.channel != Channel.API:
+                errors["category"] = _("Log in to report this kind of problem.")
+            elif not data.email:
+                # Through Open311 the client's user cannot log in here: the
+                # category then needs the reporter's email instead.
+                errors["email"] = _("This kind of problem needs the reporter's email address.")
         if not data.email and data.channel == Channel.WEB:
             errors["email"] = _("Enter your email address, so we can tell you what happens.")
     if not data.title.strip():
@@ -444,4 +449,76 @@ def report_set_hidden(*, actor, report: Report, hidden: bool, reason: str) -> Re
         target=report,
         after={"reason": reason.strip()},
     )
+    emit("report.hidden", report_id=report.pk, hidden=hidden)
     return report
+
+
+# --- Open311 API keys -----------------------------------------------------------
+# Only a SHA-256 hash of each key is stored (keys are 256-bit random, so a slow
+# hash adds nothing); the key itself is shown once, when it is made.
+
+OPEN311_KEY_PREFIX = "wg311_"
+
+
+def _open311_key_hash(key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def open311_client_create(
+    *, actor, name: str, requests_per_hour: int = 600, contact_email: str = ""
+):
+    """Register an Open311 client application; returns (client, key).
+
+    ``actor`` is an administrator, or None for the command line."""
+    import secrets
+
+    from .models import Open311Client
+
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied(_("Only administrators can create Open311 API keys."))
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("Give the client application a name.")
+    if requests_per_hour < 1:
+        errors["requests_per_hour"] = _("Allow at least one request per hour.")
+    if errors:
+        raise ValidationError(errors)
+    key = OPEN311_KEY_PREFIX + secrets.token_urlsafe(32)
+    client = Open311Client.objects.create(
+        name=name.strip()[:120],
+        key_prefix=key[: len(OPEN311_KEY_PREFIX) + 4],
+        key_hash=_open311_key_hash(key),
+        contact_email=contact_email.strip(),
+        requests_per_hour=requests_per_hour,
+    )
+    audit(
+        actor=actor,
+        action="open311.client_created",
+        target=client,
+        after={"name": client.name, "requests_per_hour": requests_per_hour},
+    )
+    return client, key
+
+
+def open311_client_authenticate(key: str):
+    """The active client owning ``key``, or None."""
+    from .models import Open311Client
+
+    key = (key or "").strip()
+    if not key or len(key) > 200:
+        return None
+    return Open311Client.objects.filter(key_hash=_open311_key_hash(key), is_active=True).first()
+
+
+def open311_client_deactivate(*, actor, client):
+    """Revoke a client's key: its requests are refused from now on."""
+    from .models import Open311Client
+
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied
+    Open311Client.objects.filter(pk=client.pk).update(is_active=False)
+    client.is_active = False
+    audit(actor=actor, action="open311.client_deactivated", target=client)
+    return client

@@ -6,23 +6,11 @@ from django.db import connection
 
 from wegov.accounts.tests.factories import MembershipFactory, UserFactory
 from wegov.core.models import AuditEntry
-from wegov.places import services as places
 from wegov.reports import services
 from wegov.reports.models import ReportUpdate, RoutingRule, ServiceAttribute, Status, Subscription
 from wegov.reports.tests.factories import CENTRE, CategoryFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
-
-SQUARE = {
-    "type": "Polygon",
-    "coordinates": [[[5.37, 52.14], [5.41, 52.14], [5.41, 52.17], [5.37, 52.17], [5.37, 52.14]]],
-}
-
-
-@pytest.fixture
-def city():
-    places.area_save(kind="city", name="Lindenbrug", slug="lindenbrug", geometry=SQUARE)
-    return places.area_save(kind="district", name="Centrum", slug="centrum", geometry=SQUARE)
 
 
 @pytest.fixture

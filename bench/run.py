@@ -1,0 +1,296 @@
+"""``python -m bench run``: the read endpoints under load, against the ceiling.
+
+Starts gunicorn (2 workers, gthread) on 127.0.0.1 with production settings
+(DEBUG off, WEGOV_ENV=production; plain HTTP on loopback), records one response
+per scenario, then drives each scenario with wrk and, right after it, the same
+server returning that response's bytes from a trivial view through the same
+middleware stack (``bench/urls.py``): the framework's ceiling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import random
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+CENTRE = (52.1561, 5.3878)
+
+
+def _box(lat: float, lon: float, km: float) -> str:
+    dlat = km / 2 / 111.32
+    dlon = km / 2 / (111.32 * math.cos(math.radians(lat)))
+    return f"{lon - dlon:.6f},{lat - dlat:.6f},{lon + dlon:.6f},{lat + dlat:.6f}"
+
+
+def _random_point(rng: random.Random, radius_km: float) -> tuple[float, float]:
+    r, b = math.sqrt(rng.random()) * radius_km, rng.uniform(0, 2 * math.pi)
+    return (
+        CENTRE[0] + r * math.cos(b) / 111.32,
+        CENTRE[1] + r * math.sin(b) / (111.32 * math.cos(math.radians(CENTRE[0]))),
+    )
+
+
+def scenarios(service_code: str) -> list[dict]:
+    rng = random.Random(7)
+    city_box = _box(*CENTRE, 8.0)
+    today = dt.date.today()
+    now = dt.datetime.now(dt.UTC)
+    return [
+        {
+            "name": "open311_default",
+            "label": "GET /open311/v2/requests.json (default 90 days)",
+            "paths": ["/open311/v2/requests.json"],
+        },
+        {
+            "name": "open311_filtered",
+            "label": f"... ?status=open&service_code={service_code}",
+            "paths": [f"/open311/v2/requests.json?status=open&service_code={service_code}"],
+        },
+        {
+            "name": "open311_uncached",
+            "label": "GET requests.json, a different 90-day window each time (no cache hits)",
+            "paths": [
+                "/open311/v2/requests.json?start_date="
+                + (now - dt.timedelta(days=90, minutes=m)).strftime("%Y-%m-%dT%H:%M:00Z")
+                for m in range(1, 20001)
+            ],
+        },
+        {
+            "name": "map_1km",
+            "label": "map.geojson, 1 km boxes at random places (zoom 15)",
+            "paths": [
+                f"/reports/map.geojson?bbox={_box(*_random_point(rng, 3.0), 1.0)}&zoom=15"
+                for _ in range(5000)
+            ],
+        },
+        {
+            "name": "map_city",
+            "label": "map.geojson, whole city (zoom 12, clustered)",
+            "paths": [f"/reports/map.geojson?bbox={city_box}&zoom=12"],
+        },
+        {
+            "name": "map_city_uncached",
+            "label": "map.geojson, whole city, a different start date each time",
+            "paths": [
+                f"/reports/map.geojson?bbox={city_box}&zoom=12&start={today - dt.timedelta(days=d)}"
+                for d in range(1, 731)
+            ],
+        },
+    ]
+
+
+def _env(workdir: Path, port: int) -> dict:
+    from wegov.core.keys import generate_rsa_private_key_pem
+
+    key = workdir / "oidc.pem"
+    key.write_text(generate_rsa_private_key_pem())
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        WEGOV_ENV="production",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        WEGOV_BASE_URL=f"http://127.0.0.1:{port}",
+        OIDC_RSA_PRIVATE_KEY_FILE=str(key),
+        SECURE_SSL_REDIRECT="0",
+        WEGOV_BEHIND_TLS_PROXY="0",
+        SECURE_HSTS_SECONDS="0",
+        WEGOV_VAR_DIR=str(workdir),
+        STATIC_ROOT=str(workdir / "static"),
+        WEGOV_CACHE_PREFIX="wegov-bench",
+        BENCH_FIXED_DIR=str(workdir / "fixed"),
+        EMAIL_URL="console:",
+    )
+    (workdir / "fixed").mkdir()
+    (workdir / "static").mkdir()
+    return env
+
+
+def _wait(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=20):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"The server did not answer at {url}")
+
+
+def _fetch(url: str) -> tuple[int, bytes, str, float]:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            body = response.read()
+            return (
+                response.status,
+                body,
+                response.headers["Content-Type"],
+                time.perf_counter() - started,
+            )
+    except urllib.error.HTTPError as exc:
+        return (
+            exc.code,
+            exc.read(),
+            exc.headers.get("Content-Type", ""),
+            time.perf_counter() - started,
+        )
+
+
+def _wrk(base: str, paths: list[str], workdir: Path, *, seconds: int, connections: int) -> dict:
+    listing = workdir / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    command = [
+        "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+        "-s", str(Path(__file__).with_name("wrk.lua")), base + paths[0],
+    ]  # fmt: skip
+    out = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "BENCH_PATHS": str(listing)}
+    )
+    line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk failed: {out.stdout}\n{out.stderr}")
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds_run = data["duration_us"] / 1e6
+    return {
+        "requests": data["requests"],
+        "rps": round(data["requests"] / seconds_run, 1),
+        "p50_ms": round(data["p50_us"] / 1000, 2),
+        "p95_ms": round(data["p95_us"] / 1000, 2),
+        "p99_ms": round(data["p99_us"] / 1000, 2),
+        "non_2xx": data["non_2xx"],
+        "socket_errors": data["socket_errors"],
+        "mean_bytes": round(data["bytes"] / max(data["requests"], 1)),
+    }
+
+
+def _database_facts() -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wegov.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from wegov.reports.models import Category, Report
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench run expects PostgreSQL (DATABASE_URL=postgres://...).")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'reports_report'")
+        estimate = cursor.fetchone()[0]
+    # The most frequent category of the demo's mix.
+    top = Category.objects.filter(service_code="pothole").values_list("service_code", flat=True)
+    top = top.first()
+    return {
+        "database": connection.settings_dict["NAME"],
+        "reports_estimate": estimate,
+        "service_code": top or "pothole",
+        "latest_report": str(
+            Report.objects.order_by("-created_at").values_list("created_at", flat=True).first()
+        ),
+    }
+
+
+def run(*, seconds: int, connections: int, workers: int, threads: int, only: list[str]) -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    facts = _database_facts()
+    port = 8765
+    base = f"http://127.0.0.1:{port}"
+    workdir = Path(tempfile.mkdtemp(prefix="wegov-bench-"))
+    env = _env(workdir, port)
+    gunicorn = [
+        str(Path(sys.executable).with_name("gunicorn")), "wegov.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", "gthread", "--threads", str(threads),
+        "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        "--error-logfile", str(workdir / "gunicorn.log"), "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
+    results = []
+    try:
+        _wait(base + "/healthz")
+        for scenario in scenarios(facts["service_code"]):
+            if only and scenario["name"] not in only:
+                continue
+            status, body, content_type, first = _fetch(base + scenario["paths"][0])
+            entry = {
+                "name": scenario["name"],
+                "label": scenario["label"],
+                "status": status,
+                "bytes": len(body),
+                "first_request_s": round(first, 3),
+            }
+            print(
+                f"{scenario['name']}: HTTP {status}, {len(body):,} bytes, first {first:.3f} s",
+                flush=True,
+            )
+            if status != 200:
+                entry["error"] = body[:300].decode(errors="replace")
+                results.append(entry)
+                continue
+            (workdir / "fixed" / f"{scenario['name']}.body").write_bytes(body)
+            (workdir / "fixed" / f"{scenario['name']}.type").write_text(content_type)
+            entry["app"] = _wrk(
+                base, scenario["paths"], workdir, seconds=seconds, connections=connections
+            )
+            entry["ceiling"] = _wrk(
+                base, [f"/__bench__/fixed/{scenario['name']}"], workdir,
+                seconds=seconds, connections=connections,
+            )  # fmt: skip
+            entry["ratio"] = round(entry["app"]["rps"] / entry["ceiling"]["rps"], 3)
+            results.append(entry)
+            print(f"  app {entry['app']}\n  ceiling {entry['ceiling']}", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log = (workdir / "gunicorn.log").read_text() if (workdir / "gunicorn.log").exists() else ""
+        shutil.rmtree(workdir, ignore_errors=True)
+    document = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "load_average_before": os.getloadavg()},
+        "server": {"gunicorn_workers": workers, "worker_class": "gthread", "threads": threads},
+        "load": {"tool": "wrk", "threads": 1, "connections": connections, "seconds": seconds},
+        **facts,
+        "scenarios": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{dt.date.today().isoformat()}-reports.json"
+    out.write_text(json.dumps(document, indent=2) + "\n")
+    _table(results)
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+    if log.strip():
+        print("gunicorn log:\n" + log[-3000:])
+
+
+def _table(results: list[dict]) -> None:
+    head = (
+        f"{'scenario':<20} {'bytes':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} | "
+        f"{'ceil req/s':>10} {'p50':>6} {'p95':>6} | {'ratio':>6}"
+    )
+    print("\n" + head + "\n" + "-" * len(head))
+    for r in results:
+        if "app" not in r:
+            print(f"{r['name']:<20} HTTP {r['status']}: {r.get('error', '')[:80]}")
+            continue
+        a, c = r["app"], r["ceiling"]
+        print(
+            f"{r['name']:<20} {r['bytes']:>9,} {a['rps']:>8.1f} "
+            f"{a['p50_ms']:>8.2f} {a['p95_ms']:>8.2f} | "
+            f"{c['rps']:>10.1f} {c['p50_ms']:>6.2f} {c['p95_ms']:>6.2f} | {r['ratio']:>6.0%}"
+        )
