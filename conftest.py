@@ -149,3 +149,13 @@ def as_role(request, client):
 
 
 __all__ = ["Authenticator", "enable_totp", "totp_code"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English, whatever language an earlier test activated."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
