@@ -141,42 +141,11 @@ def _median_hours(deltas: list[dt.timedelta]) -> float | None:
 def performance(*, days: int, now: dt.datetime | None = None) -> list[PerformanceRow]:
     """Accountability figures per department and category for reports made in
     the last ``days`` days (e-Citizen Charter principle 9)."""
-    now = now or timezone.now()
-    rows = (
-        Report.objects.filter(created_at__gte=now - dt.timedelta(days=days), is_hidden=False)
-        .exclude(status=Status.DUPLICATE)
-        .values_list(
-            "department__name",
-            "category__name",
-            "status",
-            "created_at",
-            "acknowledged_at",
-            "resolved_at",
-            "due_at",
-        )
-        .order_by("department__name", "category__name")
-    )
-    groups: dict[tuple[str, str], list] = {}
-    for row in rows.iterator(chunk_size=5000):
-        groups.setdefault((row[0], row[1]), []).append(row)
-    result = []
-    for (department, category), items in groups.items():
-        acknowledged = [a - c for _d, _c, _s, c, a, _r, _due in items if a]
-        resolved = [r - c for _d, _c, s, c, _a, r, _due in items if r and s == Status.RESOLVED]
-        closed = [(r, due) for _d, _c, s, _c2, _a, r, due in items if r]
-        within = sum(1 for r, due in closed if r <= due)
-        result.append(
-            PerformanceRow(
-                department=department,
-                category=category,
-                reports=len(items),
-                open=sum(1 for item in items if item[2] in OPEN_STATUSES),
-                median_hours_to_acknowledge=_median_hours(acknowledged),
-                median_hours_to_resolve=_median_hours(resolved),
-                share_within_sla=round(within / len(closed), 3) if closed else None,
-            )
-        )
-    return result
+    return [
+        row
+        for department in performance_by_department(days=days, now=now)
+        for row in department.categories
+    ]
 
 
 def open_reports_q() -> Q:
@@ -289,12 +258,10 @@ def _performance_row(department: str, category: str, items: list) -> Performance
     )
 
 
-def performance_by_department(
-    *, days: int, now: dt.datetime | None = None
-) -> list[DepartmentPerformance]:
-    """performance() grouped per department with a total per department; one query."""
+def _performance_rows(*, days: int, now: dt.datetime | None):
+    """One query: the timeline of every counted report of the period."""
     now = now or timezone.now()
-    rows = (
+    return (
         Report.objects.filter(created_at__gte=now - dt.timedelta(days=days), is_hidden=False)
         .exclude(status=Status.DUPLICATE)
         .values_list(
@@ -307,9 +274,16 @@ def performance_by_department(
             "due_at",
         )
         .order_by("department__name", "category__name")
+        .iterator(chunk_size=5000)
     )
+
+
+def performance_by_department(
+    *, days: int, now: dt.datetime | None = None
+) -> list[DepartmentPerformance]:
+    """performance() grouped per department with a total per department; one query."""
     departments: dict[str, dict[str, list]] = {}
-    for row in rows.iterator(chunk_size=5000):
+    for row in _performance_rows(days=days, now=now):
         departments.setdefault(row[0], {}).setdefault(row[1], []).append(row)
     return [
         DepartmentPerformance(
