@@ -65,20 +65,29 @@ def filter_reports(qs: QuerySet[Report], f: ReportFilters) -> QuerySet[Report]:
     return qs
 
 
-def report_detail(pk: int, *, include_internal: bool) -> Report | None:
+def report_detail(pk: int) -> Report | None:
+    """A report with everything its pages show; ``report.history`` holds every
+    update, internal notes included: pages narrow it with ``visible_history``
+    once they know who is looking (one load, whoever it is)."""
     updates = ReportUpdate.objects.select_related("author", "department")
-    if not include_internal:
-        updates = updates.filter(kind=ReportUpdate.Kind.PUBLIC)
     return (
         Report.objects.select_related(
             "category", "district", "department", "reporter", "duplicate_of"
         )
         .prefetch_related(
-            Prefetch("updates", queryset=updates), "photos", "attribute_values__attribute"
+            Prefetch("updates", queryset=updates, to_attr="history"),
+            "photos",
+            "attribute_values__attribute",
         )
         .filter(pk=pk)
         .first()
     )
+
+
+def visible_history(report: Report, *, include_internal: bool) -> None:
+    """Drop internal notes from ``report.history`` unless the viewer may see them."""
+    if not include_internal:
+        report.history = [update for update in report.history if update.is_public]
 
 
 def likely_duplicates(

@@ -162,14 +162,13 @@ def _answers(report) -> list[tuple[str, str]]:
 
 
 def _visible_report(request, pk):
-    report = selectors.report_detail(pk, include_internal=False)
+    report = selectors.report_detail(pk)
     if report is None or (
         report.is_hidden and not request.user.has_perm("reports.moderate_report", report)
     ):
         raise Http404
     include_internal = request.user.has_perm("reports.view_internal_notes", report)
-    if include_internal:
-        report = selectors.report_detail(pk, include_internal=True)
+    selectors.visible_history(report, include_internal=include_internal)
     return report, include_internal
 
 

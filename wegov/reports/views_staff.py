@@ -152,7 +152,7 @@ def bulk_status(request):
 
 def _staff_report(request, pk: int) -> Report:
     """The report with everything staff see, or 404; 403 without the right."""
-    report = selectors.report_detail(pk, include_internal=True)
+    report = selectors.report_detail(pk)
     if report is None:
         raise Http404
     _require(request, "reports.view_internal_notes", report)
