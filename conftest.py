@@ -16,6 +16,7 @@ from wegov.accounts.tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from wegov.places import services as places_services
 
 
 @pytest.fixture(autouse=True)
@@ -120,6 +121,29 @@ def admin_user(db):
     return UserFactory(display_name="Ada Admin", is_superuser=True, is_staff=True)
 
 
+@pytest.fixture
+def process_manager(db):
+    return UserFactory(display_name="Pia Processmanager", is_process_manager=True)
+
+
+# The demo city, simplified to a square around its centre (reports factories.CENTRE).
+CITY_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[5.37, 52.14], [5.41, 52.14], [5.41, 52.17], [5.37, 52.17], [5.37, 52.14]]],
+}
+
+
+@pytest.fixture
+def city(db):
+    """The city boundary and one district (Centrum) covering all of it."""
+    places_services.area_save(
+        kind="city", name="Lindenbrug", slug="lindenbrug", geometry=CITY_SQUARE
+    )
+    return places_services.area_save(
+        kind="district", name="Centrum", slug="centrum", geometry=CITY_SQUARE
+    )
+
+
 ROLES = ["anonymous", "citizen", "other_citizen", "other_staff", "moderator", "admin_user"]
 
 
@@ -131,7 +155,7 @@ def as_role(request, client):
         if role == "anonymous":
             return client, None
         user = request.getfixturevalue(role)
-        if role in {"staff", "other_staff", "moderator", "admin_user"}:
+        if role in {"staff", "other_staff", "moderator", "admin_user", "process_manager"}:
             enable_totp(user)
             client.force_login(user)
             session = client.session

@@ -59,6 +59,11 @@ WEGOV_OPEN311_JURISDICTION = env(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", WEGOV_BASE_URL)
 WEGOV_CITY_NAME = env("WEGOV_CITY_NAME", "Lindenbrug")
+# Flags from this many different people hide a contribution or comment until
+# a moderator reviews it.
+WEGOV_MODERATION_HIDE_AFTER_FLAGS = int(env("WEGOV_MODERATION_HIDE_AFTER_FLAGS", "3"))
+# Hour (local time, 0-23) the daily notification digest goes out.
+WEGOV_DIGEST_HOUR = int(env("WEGOV_DIGEST_HOUR", "7"))
 WEGOV_CONTACT_EMAIL = env("WEGOV_CONTACT_EMAIL", "participation@lindenbrug.example")
 WEGOV_PRIVACY_NOTICE_VERSION = env("WEGOV_PRIVACY_NOTICE_VERSION", "2026-11")
 WEGOV_TILE_URL = env("WEGOV_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -88,6 +93,12 @@ INSTALLED_APPS = [
     "wegov.places",
     "wegov.accounts",
     "wegov.reports",
+    "wegov.processes",
+    "wegov.proposals",
+    "wegov.debates",
+    "wegov.comments",
+    "wegov.moderation",
+    "wegov.social",
 ]
 
 MIDDLEWARE = [

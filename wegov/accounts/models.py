@@ -58,6 +58,14 @@ class User(AbstractUser):
     is_moderator = models.BooleanField(_("moderator"), default=False)
     is_process_manager = models.BooleanField(_("process manager"), default=False)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    activity_public = models.BooleanField(
+        _("show my activity and followers on my public profile"), default=True
+    )
+    # Set by a moderator (moderation.services.block_user): a blocked user can
+    # read and appeal, but not contribute, comment, support, flag or follow.
+    blocked_at = models.DateTimeField(_("blocked at"), null=True, blank=True, editable=False)
+    blocked_reason = models.TextField(_("reason for the block"), blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
@@ -83,6 +91,10 @@ class User(AbstractUser):
     @property
     def is_verified_resident(self) -> bool:
         return self.verified_resident_since is not None
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
 
 
 class Organisation(TimeStampedModel):

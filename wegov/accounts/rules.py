@@ -26,6 +26,15 @@ def is_verified_resident(user) -> bool:
 
 
 @rules.predicate
+def is_blocked(user) -> bool:
+    return is_citizen(user) and user.blocked_at is not None
+
+
+# Anyone who may write: comment, propose, support, flag, follow.
+is_participant = is_citizen & ~is_blocked
+
+
+@rules.predicate
 def is_administrator(user) -> bool:
     return is_citizen(user) and user.is_superuser
 

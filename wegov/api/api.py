@@ -7,6 +7,11 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from wegov.accounts.api import router as accounts_router
+from wegov.comments.api import router as comments_router
+from wegov.debates.api import router as debates_router
+from wegov.processes.api import router as processes_router
+from wegov.proposals.api import router as proposals_router
+from wegov.social.api import router as social_router
 
 from .auth import session_or_token
 
@@ -55,3 +60,8 @@ def schema_validation_error(request, exc):
 
 
 api.add_router("/v1/", accounts_router)
+api.add_router("/v1/processes/", processes_router)
+api.add_router("/v1/proposals/", proposals_router)
+api.add_router("/v1/debates/", debates_router)
+api.add_router("/v1/comments/", comments_router)
+api.add_router("/v1/me/", social_router)

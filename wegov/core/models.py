@@ -44,3 +44,19 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+
+class Moderated(models.Model):
+    """Fields moderation sets on anything people can flag.
+
+    A hidden row stays in the database (replies and audit keep their
+    context) but never appears in lists, feeds, map, search, API or exports;
+    its own page shows the public reason instead of the content.
+    """
+
+    is_hidden = models.BooleanField(_("hidden by moderation"), default=False, db_index=True)
+    hidden_reason = models.CharField(_("public reason for hiding"), max_length=300, blank=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -32,6 +32,9 @@ class Presentation:
     category: str = ""
     district: str = ""
     public: bool = True
+    # Where the contribution lives, for follows and the activity feed.
+    process_id: int | None = None
+    author_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,31 @@ class ContributionKind:
     present: Callable[[models.Model], Presentation]
     # Fields of a row that go into the author's data export.
     export_fields: tuple[str, ...] = field(default_factory=tuple)
+    # Boolean field moderation sets; lists, feeds, map, search, API and
+    # exports leave out rows where it is true.
+    hidden_field: str = "is_hidden"
+    # Comments: None means the kind takes no comments. Otherwise a callable
+    # (user, obj) -> None when the user may comment now, or a translated
+    # reason why not (wrong phase, closed debate...), shown to the user.
+    comment_policy: Callable[[Any, models.Model], str | None] | None = None
+    # Whether comments on this kind take a stance (for / against / neutral).
+    comment_stances: bool = False
+    # Whether logged-in users may flag it for moderation.
+    flaggable: bool = True
+
+    @property
+    def commentable(self) -> bool:
+        return self.comment_policy is not None
+
+    def get(self, object_id) -> models.Model:
+        """The row, hidden or not; raises ``self.model.DoesNotExist``."""
+        return self.model._default_manager.get(pk=object_id)
+
+    def visible(self) -> models.QuerySet:
+        return self.model._default_manager.filter(**{self.hidden_field: False})
+
+    def is_hidden(self, obj: models.Model) -> bool:
+        return bool(getattr(obj, self.hidden_field))
 
     def authored_by(self, user) -> models.QuerySet:
         return self.model._default_manager.filter(**{self.author_field: user})
@@ -75,7 +103,16 @@ def kinds() -> Iterable[ContributionKind]:
 
 
 def get_kind(kind_name: str) -> ContributionKind:
+    """The registered kind; raises ``KeyError`` for an unknown name."""
     return _kinds[kind_name]
+
+
+def kind_of(obj: models.Model) -> ContributionKind:
+    """The registered kind of a model instance; raises ``KeyError``."""
+    for kind in _kinds.values():
+        if isinstance(obj, kind.model):
+            return kind
+    raise KeyError(type(obj).__name__)
 
 
 def contributions_by(user) -> list[tuple[ContributionKind, list[models.Model]]]:

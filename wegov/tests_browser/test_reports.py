@@ -7,7 +7,6 @@ import pytest
 from PIL import Image
 
 from wegov.reports.models import Report
-from wegov.reports.tests.conftest import city  # noqa: F401  (the demo city fixture)
 from wegov.reports.tests.factories import CategoryFactory, ReportFactory
 
 from .support import axe_check, log_in_session, submit
@@ -61,7 +60,7 @@ def csp_violations(page):
     return page.evaluate("() => window.__cspViolations || []")
 
 
-def test_report_a_problem_with_javascript(new_context, live_server, city, category, citizen):  # noqa: F811
+def test_report_a_problem_with_javascript(new_context, live_server, city, category, citizen):
     earlier = ReportFactory(
         category=category,
         title="Deep hole in the cycle path",
@@ -114,7 +113,7 @@ def test_report_a_problem_with_javascript(new_context, live_server, city, catego
     assert not csp_violations(page)
 
 
-def test_report_list_with_map(new_context, live_server, city, category):  # noqa: F811
+def test_report_list_with_map(new_context, live_server, city, category):
     ReportFactory(category=category, title="<b>Bold</b> claim", lat=52.155, lon=5.39)
     ReportFactory(category=category, title="Second problem", lat=52.168, lon=5.372)
     context = new_context()
@@ -144,7 +143,7 @@ def test_report_list_with_map(new_context, live_server, city, category):  # noqa
     assert not csp_violations(page)
 
 
-def test_report_a_problem_without_javascript(no_js_page, city, category):  # noqa: F811
+def test_report_a_problem_without_javascript(no_js_page, city, category):
     page = no_js_page
     page.goto("/reports/new/")
     assert not page.locator("#report-map").is_visible()
