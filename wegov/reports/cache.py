@@ -21,6 +21,7 @@ import time
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
+from wegov.core.activity import VISIBILITY_EVENT
 from wegov.core.events import subscribe
 
 SECONDS = 30
@@ -50,6 +51,14 @@ def bump_version(**_payload) -> None:
 
 for _event in EVENTS:
     subscribe(_event)(bump_version)
+
+
+@subscribe(VISIBILITY_EVENT)
+def _report_visibility_changed(kind: str = "", **_payload) -> None:
+    # Moderation hides and restores reports through the registry; the cached
+    # Open311 pages and map tiles must follow at once.
+    if kind == "report":
+        bump_version()
 
 
 # Values are also kept in each worker's memory, so a hit usually fetches only

@@ -6,6 +6,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from wegov.core.activity import VISIBILITY_EVENT
+from wegov.core.events import emit
 from wegov.places import services as places
 from wegov.reports import cache as data_cache
 from wegov.reports import geo, services
@@ -394,3 +396,15 @@ def test_the_usual_queries_take_the_quick_path():
         "bbox=5.378,52.151,5.398,52.161&zoom=14&category=pothole&status=open&start=2026-01-01",
     ):
         assert views_geo._quick_parse(QueryDict(query)) is not None
+
+
+def test_a_report_hidden_by_moderation_leaves_the_cached_map_at_once(
+    client, category, django_capture_on_commit_callbacks
+):
+    report = ReportFactory(category=category, title="Offensive words")
+    assert "Offensive words" in get(client).content.decode()
+    # What moderation does through the registry, then announces.
+    with django_capture_on_commit_callbacks(execute=True):
+        Report.objects.filter(pk=report.pk).update(is_hidden=True)
+        emit(VISIBILITY_EVENT, kind="report", object_id=report.pk, hidden=True)
+    assert "Offensive words" not in get(client).content.decode()
