@@ -1,4 +1,4 @@
-"""python -m bench {generate,run}: see docs/bench.md."""
+"""python -m bench {generate,run,profile}: see docs/bench.md."""
 
 import argparse
 import sys
@@ -10,27 +10,75 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate", help="insert many reports into PostgreSQL (DATABASE_URL)")
-    gen.add_argument("--reports", type=int, default=1_000_000)
+    gen = sub.add_parser(
+        "generate",
+        help="insert many reports and/or proposals into PostgreSQL (DATABASE_URL)",
+        description="Without options: 1,000,000 reports. With --proposals (and optionally "
+        "--supports, --comments): proposals only, unless --reports is given too.",
+    )
+    gen.add_argument("--reports", type=int, default=None, help="default 1,000,000")
     gen.add_argument("--batch", type=int, default=100_000)
-    gen.add_argument("--replace", action="store_true", help="delete existing reports first")
+    gen.add_argument("--proposals", type=int, default=None)
+    gen.add_argument("--supports", type=int, default=None, help="default 20 per proposal")
+    gen.add_argument("--comments", type=int, default=None, help="default 10 per proposal")
+    gen.add_argument("--users", type=int, default=20_000, help="generated participants")
+    gen.add_argument(
+        "--replace", action="store_true", help="delete existing reports / proposals first"
+    )
     gen.add_argument("--allow-any-database", action="store_true")
     run = sub.add_parser("run", help="measure the read endpoints against the ceiling")
     run.add_argument("--seconds", type=int, default=15, help="per scenario and per baseline")
     run.add_argument("--connections", type=int, default=8)
     run.add_argument("--workers", type=int, default=2)
     run.add_argument("--threads", type=int, default=4)
-    run.add_argument("--only", nargs="*", default=[], help="scenario names")
+    run.add_argument("--results", default=None, help="folder for the JSON (bench/results)")
+    run.add_argument(
+        "--only", nargs="*", default=[], help="scenario or group names (reports, proposals)"
+    )
+    prof = sub.add_parser("profile", help="query counts, EXPLAIN ANALYZE, cProfile per scenario")
+    prof.add_argument("--only", nargs="+", required=True, help="scenario or group names")
+    prof.add_argument("--repeat", type=int, default=20)
+    prof.add_argument("--explain-ms", type=float, default=5.0, help="EXPLAIN queries this slow")
+    prof.add_argument("--top", type=int, default=30, help="functions to list")
+    prof.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
     args = parser.parse_args(argv)
-    if args.command == "generate":
-        from bench.generate import generate
+    if args.command == "profile":
+        from bench.profile import profile
 
-        generate(
-            reports=args.reports,
-            batch=args.batch,
-            replace=args.replace,
-            allow_any_database=args.allow_any_database,
+        profile(
+            only=args.only,
+            repeat=args.repeat,
+            explain_ms=args.explain_ms,
+            top=args.top,
+            sort=args.sort,
         )
+        return
+    if args.command == "generate":
+        wants_proposals = any(v is not None for v in (args.proposals, args.supports, args.comments))
+        reports = args.reports
+        if reports is None and not wants_proposals:
+            reports = 1_000_000
+        if reports:
+            from bench.generate import generate
+
+            generate(
+                reports=reports,
+                batch=args.batch,
+                replace=args.replace,
+                allow_any_database=args.allow_any_database,
+            )
+        if wants_proposals:
+            from bench.proposals import generate as generate_proposals
+
+            proposals = args.proposals if args.proposals is not None else 100_000
+            generate_proposals(
+                proposals=proposals,
+                supports=args.supports if args.supports is not None else 20 * proposals,
+                comments=args.comments if args.comments is not None else 10 * proposals,
+                users=args.users,
+                replace=args.replace,
+                allow_any_database=args.allow_any_database,
+            )
     else:
         from bench.run import run as run_bench
 
@@ -40,6 +88,7 @@ def main(argv=None) -> None:
             workers=args.workers,
             threads=args.threads,
             only=args.only,
+            results_dir=args.results,
         )
 
 

@@ -121,6 +121,18 @@ def _env(workdir: Path, port: int) -> dict:
     return env
 
 
+def _collectstatic(env: dict) -> None:
+    """HTML pages link hashed static files (CompressedManifestStaticFilesStorage):
+    the manifest must exist, as after a deployment's collectstatic."""
+    if not (ROOT / "wegov" / "static" / "dist").exists():
+        raise SystemExit("The front-end assets are not built: make assets")
+    print("collectstatic ...", flush=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+
+
 def _wait(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -132,16 +144,18 @@ def _wait(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"The server did not answer at {url}")
 
 
-def _fetch(url: str) -> tuple[int, bytes, str, float]:
+def _fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, str, float, list]:
     started = time.perf_counter()
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=120) as response:
+        with urllib.request.urlopen(request, timeout=120) as response:
             body = response.read()
             return (
                 response.status,
                 body,
                 response.headers["Content-Type"],
                 time.perf_counter() - started,
+                response.headers.get_all("Set-Cookie") or [],
             )
     except urllib.error.HTTPError as exc:
         return (
@@ -149,16 +163,28 @@ def _fetch(url: str) -> tuple[int, bytes, str, float]:
             exc.read(),
             exc.headers.get("Content-Type", ""),
             time.perf_counter() - started,
+            [],
         )
 
 
-def _wrk(base: str, paths: list[str], workdir: Path, *, seconds: int, connections: int) -> dict:
+def _wrk(
+    base: str,
+    paths: list[str],
+    workdir: Path,
+    *,
+    seconds: int,
+    connections: int,
+    headers: dict | None = None,
+) -> dict:
     listing = workdir / "paths.txt"
     listing.write_text("\n".join(paths) + "\n")
     command = [
         "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-        "-s", str(Path(__file__).with_name("wrk.lua")), base + paths[0],
+        "-s", str(Path(__file__).with_name("wrk.lua")),
     ]  # fmt: skip
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(base + paths[0])
     out = subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, "BENCH_PATHS": str(listing)}
     )
@@ -179,17 +205,23 @@ def _wrk(base: str, paths: list[str], workdir: Path, *, seconds: int, connection
     }
 
 
-def _database_facts() -> dict:
+def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wegov.settings")
     import django
 
     django.setup()
     from django.db import connection
 
-    from wegov.reports.models import Category, Report
-
     if connection.vendor != "postgresql":
         raise SystemExit("bench run expects PostgreSQL (DATABASE_URL=postgres://...).")
+
+
+def _database_facts() -> dict:
+    _setup_django()
+    from django.db import connection
+
+    from wegov.reports.models import Category, Report
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'reports_report'")
         estimate = cursor.fetchone()[0]
@@ -206,14 +238,126 @@ def _database_facts() -> dict:
     }
 
 
-def run(*, seconds: int, connections: int, workers: int, threads: int, only: list[str]) -> None:
+def _reports_group() -> tuple[dict, list[dict]]:
+    facts = _database_facts()
+    return facts, scenarios(facts["service_code"])
+
+
+def _proposals_group() -> tuple[dict, list[dict]]:
+    _setup_django()
+    from bench import proposals
+
+    facts = proposals.facts()
+    return facts, proposals.scenarios(facts)
+
+
+# Each group writes bench/results/<date>-<group>.json.
+GROUPS = {"reports": _reports_group, "proposals": _proposals_group}
+HTML_GROUPS = {"proposals"}  # pages with static files: collectstatic first
+SCENARIO_GROUPS = {
+    "reports": {
+        "open311_default", "open311_filtered", "open311_uncached",
+        "map_1km", "map_city", "map_city_uncached",
+    },
+    "proposals": {
+        "proposals_list_first", "proposals_list_seeded", "proposals_list_supported_p50",
+        "proposal_detail_500",
+    },
+}  # fmt: skip
+
+
+def _selected(only: list[str]) -> dict[str, set[str] | None]:
+    """Group -> the scenario names to run (None: all of the group)."""
+    if not only:
+        return dict.fromkeys(GROUPS)
+    chosen: dict[str, set[str] | None] = {}
+    for name in only:
+        if name in GROUPS:
+            chosen[name] = None
+            continue
+        group = next((g for g, names in SCENARIO_GROUPS.items() if name in names), None)
+        if group is None:
+            known = sorted({*GROUPS, *(n for names in SCENARIO_GROUPS.values() for n in names)})
+            raise SystemExit(f"Unknown scenario {name!r}; known: {', '.join(known)}")
+        if group not in chosen:
+            chosen[group] = set()
+        if chosen[group] is not None:
+            chosen[group].add(name)
+    return chosen
+
+
+def _session_cookies(set_cookies: list[str]) -> str:
+    """The Cookie header a browser would send back after these Set-Cookie headers."""
+    return "; ".join(c.split(";", 1)[0] for c in set_cookies if "=" in c.split(";", 1)[0])
+
+
+def _measure(scenario: dict, base: str, workdir: Path, *, seconds: int, connections: int) -> dict:
+    headers = dict(scenario.get("headers", {}))
+    if scenario.get("session"):
+        # One visitor: the first answer's cookies (the session with its seed) go
+        # with every request, to the endpoint and to the ceiling alike.
+        *_r, set_cookies = _fetch(base + scenario["paths"][0], headers)
+        if set_cookies:
+            headers["Cookie"] = _session_cookies(set_cookies)
+    status, body, content_type, first, _c = _fetch(base + scenario["paths"][0], headers)
+    entry = {
+        "name": scenario["name"],
+        "label": scenario["label"],
+        "status": status,
+        "bytes": len(body),
+        "first_request_s": round(first, 3),
+    }
+    if "Cookie" in headers:
+        entry["cookie_names"] = [c.split("=", 1)[0] for c in headers["Cookie"].split("; ")]
+    print(
+        f"{scenario['name']}: HTTP {status}, {len(body):,} bytes, first {first:.3f} s",
+        flush=True,
+    )
+    if status != 200:
+        entry["error"] = body[:300].decode(errors="replace")
+        return entry
+    for check in scenario.get("expect", []):
+        if check.encode() not in body:
+            print(f"  warning: the response does not contain {check!r}", flush=True)
+            entry.setdefault("warnings", []).append(f"missing {check!r}")
+    (workdir / "fixed" / f"{scenario['name']}.body").write_bytes(body)
+    (workdir / "fixed" / f"{scenario['name']}.type").write_text(content_type)
+    entry["app"] = _wrk(
+        base, scenario["paths"], workdir, seconds=seconds, connections=connections,
+        headers=headers,
+    )  # fmt: skip
+    entry["ceiling"] = _wrk(
+        base, [f"/__bench__/fixed/{scenario['name']}"], workdir,
+        seconds=seconds, connections=connections, headers=headers,
+    )  # fmt: skip
+    entry["ratio"] = round(entry["app"]["rps"] / entry["ceiling"]["rps"], 3)
+    print(f"  app {entry['app']}\n  ceiling {entry['ceiling']}", flush=True)
+    return entry
+
+
+def run(
+    *,
+    seconds: int,
+    connections: int,
+    workers: int,
+    threads: int,
+    only: list[str],
+    results_dir: str | None = None,
+) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
-    facts = _database_facts()
+    selected = _selected(only)
+    planned = []
+    for group, names in selected.items():
+        facts, group_scenarios = GROUPS[group]()
+        group_scenarios = [s for s in group_scenarios if names is None or s["name"] in names]
+        planned.append((group, facts, group_scenarios))
     port = 8765
     base = f"http://127.0.0.1:{port}"
     workdir = Path(tempfile.mkdtemp(prefix="wegov-bench-"))
     env = _env(workdir, port)
+    if any(group in HTML_GROUPS for group, _f, _s in planned):
+        _collectstatic(env)
     gunicorn = [
         str(Path(sys.executable).with_name("gunicorn")), "wegov.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -221,76 +365,61 @@ def run(*, seconds: int, connections: int, workers: int, threads: int, only: lis
         "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
         "--error-logfile", str(workdir / "gunicorn.log"), "--log-level", "warning",
     ]  # fmt: skip
+    load_before = os.getloadavg()
     server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
-    results = []
+    outcomes = []
     try:
         _wait(base + "/healthz")
-        for scenario in scenarios(facts["service_code"]):
-            if only and scenario["name"] not in only:
-                continue
-            status, body, content_type, first = _fetch(base + scenario["paths"][0])
-            entry = {
-                "name": scenario["name"],
-                "label": scenario["label"],
-                "status": status,
-                "bytes": len(body),
-                "first_request_s": round(first, 3),
-            }
-            print(
-                f"{scenario['name']}: HTTP {status}, {len(body):,} bytes, first {first:.3f} s",
-                flush=True,
-            )
-            if status != 200:
-                entry["error"] = body[:300].decode(errors="replace")
-                results.append(entry)
-                continue
-            (workdir / "fixed" / f"{scenario['name']}.body").write_bytes(body)
-            (workdir / "fixed" / f"{scenario['name']}.type").write_text(content_type)
-            entry["app"] = _wrk(
-                base, scenario["paths"], workdir, seconds=seconds, connections=connections
-            )
-            entry["ceiling"] = _wrk(
-                base, [f"/__bench__/fixed/{scenario['name']}"], workdir,
-                seconds=seconds, connections=connections,
-            )  # fmt: skip
-            entry["ratio"] = round(entry["app"]["rps"] / entry["ceiling"]["rps"], 3)
-            results.append(entry)
-            print(f"  app {entry['app']}\n  ceiling {entry['ceiling']}", flush=True)
+        for group, facts, group_scenarios in planned:
+            results = []
+            for scenario in group_scenarios:
+                results.append(
+                    _measure(scenario, base, workdir, seconds=seconds, connections=connections)
+                )
+            outcomes.append((group, facts, results))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         log = (workdir / "gunicorn.log").read_text() if (workdir / "gunicorn.log").exists() else ""
         shutil.rmtree(workdir, ignore_errors=True)
-    document = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "load_average_before": os.getloadavg()},
-        "server": {"gunicorn_workers": workers, "worker_class": "gthread", "threads": threads},
-        "load": {"tool": "wrk", "threads": 1, "connections": connections, "seconds": seconds},
-        **facts,
-        "scenarios": results,
-    }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{dt.date.today().isoformat()}-reports.json"
-    out.write_text(json.dumps(document, indent=2) + "\n")
-    _table(results)
-    print(f"\nWritten to {out.relative_to(ROOT)}")
+    folder = Path(results_dir) if results_dir else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    for group, facts, results in outcomes:
+        document = {
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "machine": {"cpus": os.cpu_count(), "load_average_before": load_before},
+            "server": {"gunicorn_workers": workers, "worker_class": "gthread", "threads": threads},
+            "load": {"tool": "wrk", "threads": 1, "connections": connections, "seconds": seconds},
+            **facts,
+            "scenarios": results,
+        }
+        out = folder / f"{dt.date.today().isoformat()}-{group}.json"
+        if only and out.exists() and selected[group] is not None:
+            # A partial run updates its scenarios in the day's file, keeping the others.
+            earlier = json.loads(out.read_text())
+            mine = {r["name"] for r in results}
+            kept = [r for r in earlier.get("scenarios", []) if r["name"] not in mine]
+            document["scenarios"] = kept + results
+        out.write_text(json.dumps(document, indent=2) + "\n")
+        _table(results)
+        print(f"\nWritten to {out}")
     if log.strip():
         print("gunicorn log:\n" + log[-3000:])
 
 
 def _table(results: list[dict]) -> None:
     head = (
-        f"{'scenario':<20} {'bytes':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} | "
+        f"{'scenario':<30} {'bytes':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} | "
         f"{'ceil req/s':>10} {'p50':>6} {'p95':>6} | {'ratio':>6}"
     )
     print("\n" + head + "\n" + "-" * len(head))
     for r in results:
         if "app" not in r:
-            print(f"{r['name']:<20} HTTP {r['status']}: {r.get('error', '')[:80]}")
+            print(f"{r['name']:<30} HTTP {r['status']}: {r.get('error', '')[:80]}")
             continue
         a, c = r["app"], r["ceiling"]
         print(
-            f"{r['name']:<20} {r['bytes']:>9,} {a['rps']:>8.1f} "
+            f"{r['name']:<30} {r['bytes']:>9,} {a['rps']:>8.1f} "
             f"{a['p50_ms']:>8.2f} {a['p95_ms']:>8.2f} | "
             f"{c['rps']:>10.1f} {c['p50_ms']:>6.2f} {c['p95_ms']:>6.2f} | {r['ratio']:>6.0%}"
         )

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "comments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
+    path("<int:pk>/vote/", views.vote, name="vote"),
+    path("<int:pk>/history/", views.history, name="history"),
+]

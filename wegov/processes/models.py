@@ -96,6 +96,8 @@ class Process(TimeStampedModel):
     description = models.TextField(_("description"))
     hero_image = models.ImageField(_("hero image"), upload_to="processes/", blank=True)
     hero_image_alt = models.CharField(_("hero image description"), max_length=200, blank=True)
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.CITY)
     district = models.ForeignKey(
         "places.District",
@@ -121,6 +123,8 @@ class Process(TimeStampedModel):
         help_text=_("Its staff answer the proposals and are told when one qualifies."),
     )
     is_published = models.BooleanField(_("published"), default=False)
+    # When it was first published: "process.published" is announced once.
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
     # Denormalised from the phases by services.phases_save, so that lists
     # filter active / upcoming / past with one indexed query.
     starts_on = models.DateField(_("starts on"), null=True, blank=True, editable=False)
@@ -212,6 +216,9 @@ class Phase(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # The day "process.phase_started" was published for this phase (tasks.
+    # announce_phase_starts); a phase moved to a later start is announced again.
+    announced_on = models.DateField(_("start announced on"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("phase")
@@ -237,3 +244,12 @@ class Phase(models.Model):
     @property
     def actions(self) -> frozenset[str]:
         return PHASE_ACTIONS[self.kind]
+
+    def state(self, day: datetime.date | None = None) -> str:
+        """ "past", "active" or "upcoming" on ``day`` (today by default)."""
+        day = day or timezone.localdate()
+        if day < self.starts_on:
+            return "upcoming"
+        if day > self.ends_on:
+            return "past"
+        return "active"
