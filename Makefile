@@ -54,7 +54,7 @@ messages: $(PY_STAMP)
 	cd wegov && ../$(BIN)/django-admin makemessages -l nl -l it -l de --no-obsolete --ignore "static/*" --ignore "tests_browser/*"
 	cd wegov && ../$(BIN)/django-admin compilemessages
 
-bench: install
+bench: install assets
 	$(BIN)/python -m bench $(ARGS)
 
 clean:

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -136,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wegov.core.context_processors.platform",
+                "wegov.social.context_processors.notifications",
             ],
         },
     },
@@ -181,7 +183,19 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TIMEZONE = "UTC"
+TIME_ZONE = env("TIME_ZONE", "Europe/Amsterdam")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Hourly and idempotent, so a missed run or the UTC/local midnight offset is harmless.
+    "processes-announce-phase-starts": {
+        "task": "wegov.processes.tasks.announce_phase_starts",
+        "schedule": crontab(minute=5),
+    },
+    "social-daily-digest": {
+        "task": "wegov.social.tasks.send_daily_digests",
+        "schedule": crontab(hour=WEGOV_DIGEST_HOUR, minute=0),
+    },
+}
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -295,7 +309,6 @@ LANGUAGES = [
     ("de", "Deutsch"),
 ]
 LOCALE_PATHS = [BASE_DIR / "wegov" / "locale"]
-TIME_ZONE = env("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
 

@@ -17,5 +17,4 @@ urlpatterns = [
     path("me/data/", views.my_data, name="my_data"),
     path("me/data/download/", views.my_data_download, name="my_data_download"),
     path("me/delete/", views.erase_account, name="erase_account"),
-    path("people/<uuid:public_id>/", views.person, name="person"),
 ]

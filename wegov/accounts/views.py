@@ -18,17 +18,6 @@ from .forms import ApiTokenForm, EraseAccountForm, ProfileForm
 from .models import ApiToken
 
 
-def person(request, public_id):
-    user = selectors.public_profile(public_id)
-    if user is None:
-        raise Http404
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {"person": user, "contributions": selectors.public_contributions(user)},
-    )
-
-
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)

@@ -205,7 +205,11 @@ def test_erasure_removes_personal_data_everywhere(client, citizen, admin_user, n
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     # Their public profile is gone.
-    assert client.get(reverse("accounts:person", args=[citizen.public_id])).status_code == 404
+    # Their public profile keeps nothing but "former participant".
+    page = client.get(reverse("social:profile", args=[citizen.public_id]))
+    assert page.status_code == 200
+    assert "former participant" in page.content.decode()
+    assert "Anna" not in page.content.decode()
 
 
 def test_erasure_needs_password_and_confirmation(client, citizen, password):
@@ -239,7 +243,7 @@ def test_citizen_cannot_erase_someone_else(citizen, other_citizen):
 
 def test_public_profile_shows_display_name_never_email(client, citizen, note_kind):
     audit(actor=citizen, action="note.created")
-    page = client.get(reverse("accounts:person", args=[citizen.public_id])).content.decode()
+    page = client.get(reverse("social:profile", args=[citizen.public_id])).content.decode()
     assert "Anna Citizen" in page
     assert citizen.email not in page
     assert "note.created" in page
