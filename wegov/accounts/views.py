@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import services
 from .forms import ApiTokenForm, EraseAccountForm, ProfileForm
 from .models import ApiToken
 

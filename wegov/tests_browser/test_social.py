@@ -13,13 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture
-def social_urls(settings, new_context):
-    """Until accounts drops its own /people/<uuid>/ route, resolve the public
-    profile with the social view (see wegov/social/tests/urls.py)."""
-    settings.ROOT_URLCONF = "wegov.social.tests.urls"
-
-
-@pytest.fixture
 def process(city, department):
     return ProcessFactory(title="A greener Centrum", slug="greener", organisation=department)
 
@@ -31,7 +24,7 @@ def report(city, department, other_citizen):
 
 
 def test_follow_get_notified_and_mark_read(
-    new_context, live_server, social_urls, citizen, other_citizen, report
+    new_context, live_server, citizen, other_citizen, report
 ):
     context = new_context()
     log_in_session(context, live_server.url, citizen)
@@ -91,9 +84,7 @@ def test_follow_without_javascript(no_js_page, live_server, citizen, process):
     assert not Follow.objects.filter(user=citizen).exists()
 
 
-def test_settings_profile_and_unsubscribe_pages(
-    page, live_server, social_urls, citizen, other_citizen, process
-):
+def test_settings_profile_and_unsubscribe_pages(page, live_server, citizen, other_citizen, process):
     from wegov.social import services
 
     services.follow(actor=other_citizen, target_kind="user", target_id=citizen.pk)

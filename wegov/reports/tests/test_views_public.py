@@ -637,3 +637,12 @@ def test_erased_reporters_email_is_never_on_the_list(client, city, category):
 def test_internal_updates_never_reach_the_public_page(client, handled):
     assert ReportUpdate.objects.filter(kind=ReportUpdate.Kind.INTERNAL).exists()
     assert "short-staffed" not in client.get(detail_url(handled)).content.decode()
+
+
+def test_signed_in_people_can_report_a_report_to_the_moderators(client, city, category, citizen):
+    report = ReportFactory(category=category, title="Rude words on a wall")
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "/moderation/flag/report/" not in page  # anonymous visitors cannot flag
+    client.force_login(citizen)
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert f'href="/moderation/flag/report/{report.pk}/' in page

@@ -5,11 +5,6 @@ from wegov.processes.tests.factories import ProcessFactory, TopicFactory
 from wegov.reports.tests.factories import CategoryFactory, ReportFactory
 
 
-@pytest.fixture(autouse=True)
-def _social_urls(settings):
-    settings.ROOT_URLCONF = "wegov.social.tests.urls"
-
-
 @pytest.fixture
 def publish(django_capture_on_commit_callbacks):
     """Publish an activity and run the social handlers (after "commit")."""
