@@ -47,10 +47,10 @@ def test_follow_get_notified_and_mark_read(
 
     page.goto("/me/notifications/")
     assert "You have 1 unread notification." in page.content()
-    assert page.locator(".govuk-tag", has_text="Unread").count() == 1
+    assert page.locator("main .govuk-tag", has_text="Unread").count() == 1
     axe_check(page)
     submit(page, "form:has(button:has-text('Mark as read'))")
-    assert page.locator(".govuk-tag", has_text="Unread").count() == 0
+    assert page.locator("main .govuk-tag", has_text="Unread").count() == 0
     assert "You have 0 unread notifications." in page.content()
 
     # The home page shows it, also under "From what you follow".
