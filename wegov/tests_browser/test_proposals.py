@@ -56,7 +56,13 @@ def watch(page):
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
     page.on(
         "requestfailed",
-        lambda request: local(request.url) and problems.append(f"failed: {request.url}"),
+        # A live "similar proposals" request still in flight when the test
+        # navigates away is aborted by the browser: not a failure of the page.
+        lambda request: (
+            local(request.url)
+            and request.failure != "net::ERR_ABORTED"
+            and problems.append(f"failed: {request.url} ({request.failure})")
+        ),
     )
     return problems
 
