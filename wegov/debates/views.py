@@ -61,9 +61,6 @@ def debate_list(request, process_slug):
             "form": form,
             "filters": filters,
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
             "may_open": refusal is None,
             # Anonymous visitors see the button when logging in would let them.
             "may_open_after_login": not request.user.is_authenticated

@@ -42,9 +42,6 @@ def process_list(request):
         {
             "form": form,
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
             "today": timezone.localdate(),
             "can_manage": selectors.can_manage(request.user),
         },
@@ -98,9 +95,6 @@ def manage_list(request):
         "processes/manage/process_list.html",
         {
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
         },
     )
 

@@ -90,9 +90,6 @@ def proposal_list(request, process_slug):
             "filters": filters,
             "order": order,
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
             "supported": selectors.supported_ids(request.user, [p.pk for p in page.object_list]),
             "propose_refusal": services.propose_refusal(request.user, process),
             "allows_propose": process.allows(Action.PROPOSE),

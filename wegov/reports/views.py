@@ -256,9 +256,6 @@ def report_list(request):
         {
             "form": form,
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
             "near": filters.near,
             "map_bounds": _map_bounds(),
             "geojson_url": reverse("reports:map_geojson"),

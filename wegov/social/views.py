@@ -29,8 +29,7 @@ def _safe_next(request, value, fallback: str) -> str:
 
 
 def _page(request, queryset):
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    return page, page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 # --- Following --------------------------------------------------------------------------
@@ -76,13 +75,12 @@ def follow(request):
 @login_required
 @require_GET
 def following(request):
-    page, page_range = _page(request, selectors.follows_of(request.user))
+    page = _page(request, selectors.follows_of(request.user))
     return render(
         request,
         "social/follow_list.html",
         {
             "page": page,
-            "page_range": page_range,
             "items": selectors.present_follows(page.object_list),
         },
     )
@@ -95,15 +93,12 @@ def following(request):
 @require_GET
 def notifications(request):
     unread_only = request.GET.get("show") == "unread"
-    page, page_range = _page(
-        request, selectors.notification_list(request.user, unread_only=unread_only)
-    )
+    page = _page(request, selectors.notification_list(request.user, unread_only=unread_only))
     return render(
         request,
         "social/notification_list.html",
         {
             "page": page,
-            "page_range": page_range,
             "items": selectors.present_notifications(page.object_list),
             "unread_only": unread_only,
             "unread": selectors.unread_count(request.user),

@@ -47,7 +47,6 @@ def comments_section(context, obj):
     )
     reason = selectors.refusal(user, obj, kind)
     here = request.get_full_path()
-    page = thread.page
     return {
         "show": True,
         "request": request,
@@ -66,9 +65,6 @@ def comments_section(context, obj):
         "stance_choices": [
             (value, label, thread.stance_counts.get(value, 0)) for value, label in Stance.choices
         ],
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-        if page.paginator.num_pages > 1
-        else [],
     }
 
 

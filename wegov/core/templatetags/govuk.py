@@ -49,3 +49,31 @@ def govuk_widget(bound_field):
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def govuk_pagination(context, page, label, param="page", anchor=""):
+    """GOV.UK pagination for a Django ``Page``: ``{% govuk_pagination page label %}``.
+
+    Links keep the request's other query parameters (filters, order) and set
+    ``param`` (a page embedded in another page, like comments, uses its own);
+    ``anchor`` ("#comments") brings the reader back to that part of the page.
+    """
+    if not page.has_other_pages():
+        return {"show": False}
+    query = context["request"].GET.copy()
+
+    def href(number) -> str:
+        query[param] = number
+        return f"?{query.urlencode()}{anchor}"
+
+    ellipsis = page.paginator.ELLIPSIS
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return {
+        "show": True,
+        "label": label,
+        "current": page.number,
+        "items": [(n, None if n == ellipsis else href(n)) for n in numbers],
+        "previous_href": href(page.previous_page_number()) if page.has_previous() else "",
+        "next_href": href(page.next_page_number()) if page.has_next() else "",
+    }
