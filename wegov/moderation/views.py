@@ -174,47 +174,52 @@ def _case_url(kind_, obj) -> str:
     return reverse("moderation:case", args=[kind_.kind, obj.pk])
 
 
+def _case_action(request, kind_, obj, form_class, form_name, act):
+    """Run one moderator action from the case page: on success a confirmation
+    and back to the case; on a form or service error the case page again with
+    the form's errors and what the moderator typed."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            message = act(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(_case_url(kind_, obj))
+    return _render_case(request, kind_, obj, status=400, **{form_name: form})
+
+
 @require_POST
 @moderator_required
 def hide(request, kind: str, object_id: int):
     kind_, obj = services.resolve(kind, object_id)
-    form = HideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.hide(
-                moderator=request.user,
-                kind=kind_.kind,
-                object_id=obj.pk,
-                public_reason=form.cleaned_data["public_reason"],
-                internal_note=form.cleaned_data["internal_note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Hidden. The public now sees your reason instead."))
-            return redirect(_case_url(kind_, obj))
-    return _render_case(request, kind_, obj, status=400, hide_form=form)
+
+    def act(data):
+        services.hide(
+            moderator=request.user,
+            kind=kind_.kind,
+            object_id=obj.pk,
+            public_reason=data["public_reason"],
+            internal_note=data["internal_note"],
+        )
+        return _("Hidden. The public now sees your reason instead.")
+
+    return _case_action(request, kind_, obj, HideForm, "hide_form", act)
 
 
 @require_POST
 @moderator_required
 def restore(request, kind: str, object_id: int):
     kind_, obj = services.resolve(kind, object_id)
-    form = RestoreForm(request.POST)
-    if form.is_valid():
-        try:
-            services.unhide(
-                moderator=request.user,
-                kind=kind_.kind,
-                object_id=obj.pk,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Restored: it is visible and its flags are dismissed."))
-            return redirect(_case_url(kind_, obj))
-    return _render_case(request, kind_, obj, status=400, restore_form=form)
+
+    def act(data):
+        services.unhide(
+            moderator=request.user, kind=kind_.kind, object_id=obj.pk, note=data["note"]
+        )
+        return _("Restored: it is visible and its flags are dismissed.")
+
+    return _case_action(request, kind_, obj, RestoreForm, "restore_form", act)
 
 
 @require_POST
@@ -225,21 +230,12 @@ def block_author(request, kind: str, object_id: int):
     if author_id is None:
         raise PermissionDenied
     author = get_object_or_404(User, pk=author_id)
-    form = BlockForm(request.POST)
-    if form.is_valid():
-        try:
-            services.block_user(
-                moderator=request.user, user=author, notice=form.cleaned_data["notice"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is blocked and was sent your notice.") % {"name": author.public_name},
-            )
-            return redirect(_case_url(kind_, obj))
-    return _render_case(request, kind_, obj, status=400, block_form=form)
+
+    def act(data):
+        services.block_user(moderator=request.user, user=author, notice=data["notice"])
+        return _("%(name)s is blocked and was sent your notice.") % {"name": author.public_name}
+
+    return _case_action(request, kind_, obj, BlockForm, "block_form", act)
 
 
 # --- Blocked accounts -------------------------------------------------------------
