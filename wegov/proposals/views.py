@@ -4,6 +4,7 @@ co-authors, and the official answer. Thin: parse, call a service or selector, re
 from __future__ import annotations
 
 import secrets
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -56,6 +57,29 @@ def _refused(request, process, reason: str, *, proposal=None, status: int = 403)
         {"process": process, "proposal": proposal, "reason": reason},
         status=status,
     )
+
+
+def proposal_action(refusal=None):
+    """For the pages that act on one proposal: load the process and the
+    proposal (404 when they do not match), send visitors to log in, and show
+    the refusal page when ``refusal(user, proposal)`` gives a reason. The view
+    is then called as ``view(request, process, proposal)``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, process_slug, pk):
+            process = _process(request, process_slug)
+            proposal = _proposal(request, process, pk)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            reason = refusal(request.user, proposal) if refusal else None
+            if reason:
+                return _refused(request, process, reason, proposal=proposal)
+            return view(request, process, proposal)
+
+        return wrapper
+
+    return decorator
 
 
 def _visitor_seed(request) -> int:
@@ -285,14 +309,8 @@ def support(request, process_slug, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def proposal_edit(request, process_slug, pk):
-    process = _process(request, process_slug)
-    proposal = _proposal(request, process, pk)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    refusal = services.edit_refusal(request.user, proposal)
-    if refusal:
-        return _refused(request, process, refusal, proposal=proposal)
+@proposal_action(services.edit_refusal)
+def proposal_edit(request, process, proposal):
     existing = list(proposal.attachments.all())
     if request.method == "GET":
         initial = {
@@ -337,14 +355,8 @@ def proposal_edit(request, process_slug, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def proposal_withdraw(request, process_slug, pk):
-    process = _process(request, process_slug)
-    proposal = _proposal(request, process, pk)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    refusal = services.withdraw_refusal(request.user, proposal)
-    if refusal:
-        return _refused(request, process, refusal, proposal=proposal)
+@proposal_action(services.withdraw_refusal)
+def proposal_withdraw(request, process, proposal):
     if request.method == "POST":
         services.proposal_withdraw(actor=request.user, proposal=proposal)
         messages.success(request, _("Your proposal is withdrawn. It stays visible, marked so."))
@@ -358,11 +370,8 @@ def proposal_withdraw(request, process_slug, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def coauthor_invite(request, process_slug, pk):
-    process = _process(request, process_slug)
-    proposal = _proposal(request, process, pk)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+@proposal_action()
+def coauthor_invite(request, process, proposal):
     if request.user.pk != proposal.author_id or proposal.is_withdrawn:
         return _refused(
             request,
@@ -402,12 +411,9 @@ def coauthor_invite(request, process_slug, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def coauthor_invitation(request, process_slug, pk):
+@proposal_action()
+def coauthor_invitation(request, process, proposal):
     """The invitee accepts or declines."""
-    process = _process(request, process_slug)
-    proposal = _proposal(request, process, pk)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     invitation = next(
         (
             c
@@ -447,14 +453,8 @@ def coauthor_invitation(request, process_slug, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def proposal_answer(request, process_slug, pk):
-    process = _process(request, process_slug)
-    proposal = _proposal(request, process, pk)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    refusal = services.answer_refusal(request.user, proposal)
-    if refusal:
-        return _refused(request, process, refusal, proposal=proposal)
+@proposal_action(services.answer_refusal)
+def proposal_answer(request, process, proposal):
     if request.method == "POST":
         form = forms.AnswerForm(request.POST)
         if form.is_valid():
