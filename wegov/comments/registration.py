@@ -1,6 +1,8 @@
 """Comments in the contribution registry (so they can be flagged, followed and
 exported) and in the personal-data registry (export and erasure)."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
@@ -9,14 +11,9 @@ from wegov.core import personal_data, registry
 from .models import Comment, CommentVersion, CommentVote
 
 
-def present(comment: Comment) -> registry.Presentation:
+def _presentation(comment: Comment, target: registry.Presentation | None):
     """A comment shows itself as its place in the target's page."""
     title, url, process_id, district = str(_("Comment")), "", None, ""
-    try:
-        kind = registry.get_kind(comment.target_kind)
-        target = kind.present(kind.get(comment.target_id))
-    except (KeyError, ObjectDoesNotExist):  # a vanished target
-        target = None
     if target is not None:
         title = str(_("Comment on: %(title)s")) % {"title": target.title}
         url = f"{target.url}#{comment.anchor}"
@@ -35,6 +32,31 @@ def present(comment: Comment) -> registry.Presentation:
     )
 
 
+def present(comment: Comment) -> registry.Presentation:
+    try:
+        kind = registry.get_kind(comment.target_kind)
+        target = kind.present(kind.with_relations().get(pk=comment.target_id))
+    except (KeyError, ObjectDoesNotExist):  # a vanished target
+        target = None
+    return _presentation(comment, target)
+
+
+def present_many(comments: list[Comment]) -> dict[int, registry.Presentation]:
+    """Comments presented through their targets: one query per target kind."""
+    ids_by_kind: dict[str, set[int]] = defaultdict(set)
+    for comment in comments:
+        ids_by_kind[comment.target_kind].add(comment.target_id)
+    targets: dict[tuple[str, int], registry.Presentation] = {}
+    for kind_name, ids in ids_by_kind.items():
+        try:
+            kind = registry.get_kind(kind_name)
+        except KeyError:  # a kind no longer installed
+            continue
+        for pk, presentation in kind.present_all(list(kind.load(ids).values())).items():
+            targets[(kind_name, pk)] = presentation
+    return {c.pk: _presentation(c, targets.get((c.target_kind, c.target_id))) for c in comments}
+
+
 COMMENT_KIND = registry.register(
     registry.ContributionKind(
         kind="comment",
@@ -42,6 +64,7 @@ COMMENT_KIND = registry.register(
         model=Comment,
         author_field="author",
         present=present,
+        present_many=present_many,
         export_fields=(
             "target_kind",
             "target_id",

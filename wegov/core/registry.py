@@ -10,11 +10,25 @@ kind appears everywhere by registering once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+
+
+@functools.cache
+def _presented_relations(model: type[models.Model]) -> tuple[str, ...]:
+    user_model = settings.AUTH_USER_MODEL.lower()
+    return tuple(
+        f.name
+        for f in model._meta.concrete_fields
+        if f.is_relation
+        and (f.many_to_one or f.one_to_one)
+        and f.related_model._meta.label_lower != user_model
+    )
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,10 @@ class ContributionKind:
     comment_stances: bool = False
     # Whether logged-in users may flag it for moderation.
     flaggable: bool = True
+    # Presents many rows at once: (rows) -> {pk: Presentation}. For kinds
+    # whose present() reads more than the row's own foreign keys (a comment
+    # presents itself through its target); without it, present() per row.
+    present_many: Callable[[list[models.Model]], dict[Any, Presentation]] | None = None
 
     @property
     def commentable(self) -> bool:
@@ -71,6 +89,24 @@ class ContributionKind:
 
     def is_hidden(self, obj: models.Model) -> bool:
         return bool(getattr(obj, self.hidden_field))
+
+    def with_relations(self, queryset: models.QuerySet | None = None) -> models.QuerySet:
+        """Rows joined with their own foreign keys (category, process,
+        district; not people), which present() reads, so presenting a list
+        costs no query per row."""
+        if queryset is None:
+            queryset = self.model._default_manager.all()
+        return queryset.select_related(*_presented_relations(self.model))
+
+    def load(self, ids) -> dict[Any, models.Model]:
+        """pk -> row (hidden or not) for ``ids``, in one query."""
+        return self.with_relations().in_bulk(list(ids))
+
+    def present_all(self, objs: list[models.Model]) -> dict[Any, Presentation]:
+        """pk -> Presentation for rows of this kind, in bulk where it can."""
+        if self.present_many is not None:
+            return self.present_many(list(objs))
+        return {obj.pk: self.present(obj) for obj in objs}
 
     def authored_by(self, user) -> models.QuerySet:
         return self.model._default_manager.filter(**{self.author_field: user})

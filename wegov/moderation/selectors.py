@@ -7,7 +7,6 @@ direct foreign keys joined), never one per row.
 
 from __future__ import annotations
 
-import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -60,17 +59,6 @@ class CaseRow:
         return [(label, counts[value]) for value, label in Reason.choices if counts[value]]
 
 
-@functools.cache
-def _direct_relations(model: type[models.Model]) -> tuple[str, ...]:
-    """The model's forward many-to-one / one-to-one fields, for select_related:
-    a kind's ``present()`` typically reads them (category, district, parent)."""
-    return tuple(
-        f.name
-        for f in model._meta.concrete_fields
-        if f.is_relation and (f.many_to_one or f.one_to_one)
-    )
-
-
 def load_targets(pairs) -> dict[tuple[str, int], models.Model]:
     """(kind, id) -> row, hidden or not, in one query per kind."""
     ids_by_kind: dict[str, set[int]] = defaultdict(set)
@@ -82,30 +70,20 @@ def load_targets(pairs) -> dict[tuple[str, int], models.Model]:
             kind = registry.get_kind(kind_name)
         except KeyError:
             continue
-        rows = kind.model._default_manager.select_related(*_direct_relations(kind.model))
-        for pk, obj in rows.in_bulk(ids).items():
+        for pk, obj in kind.load(ids).items():
             found[(kind_name, pk)] = obj
     return found
 
 
 def present_all(targets: dict[tuple[str, int], models.Model]) -> dict:
-    """(kind, id) -> Presentation. A kind whose ``present()`` reads more than
-    its row's direct relations (a comment presents itself through its target)
-    can offer ``present_many(rows) -> {id: Presentation}`` to do it in bulk;
-    it is used when the registry entry has it."""
+    """(kind, id) -> Presentation, in bulk per kind (ContributionKind.present_all)."""
     by_kind: dict[str, list[models.Model]] = defaultdict(list)
     for (kind_name, _pk), obj in targets.items():
         by_kind[kind_name].append(obj)
     presented = {}
     for kind_name, objs in by_kind.items():
-        kind = registry.get_kind(kind_name)
-        present_many = getattr(kind, "present_many", None)
-        if present_many is not None:
-            for pk, presentation in present_many(objs).items():
-                presented[(kind_name, pk)] = presentation
-        else:
-            for obj in objs:
-                presented[(kind_name, obj.pk)] = kind.present(obj)
+        for pk, presentation in registry.get_kind(kind_name).present_all(objs).items():
+            presented[(kind_name, pk)] = presentation
     return presented
 
 

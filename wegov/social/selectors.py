@@ -313,14 +313,16 @@ def profile_user(public_id) -> User | None:
 
 def profile_contributions(user, *, limit: int = PROFILE_LIMIT) -> list[Target]:
     """The person's visible, public contributions of every kind, newest first:
-    one query per kind."""
+    one query per kind (and per kind comments are on)."""
     found: list[tuple[object, Target]] = []
     for kind in registry.kinds():
-        rows = targets.with_related(targets.visible_rows(kind).filter(**{kind.author_field: user}))
+        rows = kind.with_relations(targets.visible_rows(kind).filter(**{kind.author_field: user}))
         dated = targets.has_field(kind.model, "created_at")
-        rows = rows.order_by("-created_at", "-pk") if dated else rows.order_by("-pk")
-        for obj in rows[:limit]:
-            p = kind.present(obj)
+        ordered = rows.order_by("-created_at", "-pk") if dated else rows.order_by("-pk")
+        rows = list(ordered[:limit])
+        presented = kind.present_all(rows)
+        for obj in rows:
+            p = presented[obj.pk]
             if not p.public:
                 continue
             when = getattr(obj, "created_at", None) if dated else None

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -80,18 +79,6 @@ def has_field(model: type[models.Model], name: str) -> bool:
     return True
 
 
-def with_related(queryset: models.QuerySet) -> models.QuerySet:
-    """Join the row's own foreign keys (not people), so ``present()`` can use
-    them (a report's category, a proposal's process) without a query each."""
-    user_model = settings.AUTH_USER_MODEL.lower()
-    names = [
-        f.name
-        for f in queryset.model._meta.concrete_fields
-        if f.many_to_one and f.related_model._meta.label_lower != user_model
-    ]
-    return queryset.select_related(*names) if names else queryset
-
-
 def visible_rows(kind: registry.ContributionKind) -> models.QuerySet:
     """The kind's rows moderation has not hidden (kinds without the field: all)."""
     if has_field(kind.model, kind.hidden_field):
@@ -109,8 +96,10 @@ def _load_contributions(kind_name: str, ids: set[int], include_hidden: bool) -> 
     kind = registry.get_kind(kind_name)
     rows = kind.model._default_manager.all() if include_hidden else visible_rows(kind)
     found = []
-    for obj in with_related(rows.filter(pk__in=ids)):
-        p = kind.present(obj)
+    objs = list(kind.with_relations(rows.filter(pk__in=ids)))
+    presented = kind.present_all(objs)
+    for obj in objs:
+        p = presented[obj.pk]
         hidden = has_field(kind.model, kind.hidden_field) and kind.is_hidden(obj)
         found.append(
             Target(

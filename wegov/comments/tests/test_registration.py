@@ -57,3 +57,17 @@ def test_erase_keeps_comments_as_former_participant_and_fixes_votes(target, citi
     assert theirs.upvotes == 1 and not CommentVote.objects.filter(user=citizen).exists()
     assert theirs.mentions == []
     assert Comment.objects.count() == 2
+
+
+def test_comments_are_presented_in_bulk_as_one_by_one(
+    target, other_citizen, django_assert_max_num_queries
+):
+    """Lists (profiles, the moderation queue) present many comments at once:
+    one query for their targets, however many comments, and the same result
+    as presenting each."""
+    kind = registry.get_kind("comment")
+    comments = [CommentFactory(target_id=target.pk) for _ in range(6)]
+    comments.append(CommentFactory(target_id=987654))  # its target is gone
+    with django_assert_max_num_queries(1):
+        bulk = kind.present_all(comments)
+    assert bulk == {c.pk: kind.present(c) for c in comments}
