@@ -94,6 +94,7 @@ def following(request):
 def notifications(request):
     unread_only = request.GET.get("show") == "unread"
     page = _page(request, selectors.notification_list(request.user, unread_only=unread_only))
+    unread = selectors.unread_count(request.user)
     return render(
         request,
         "social/notification_list.html",
@@ -101,7 +102,9 @@ def notifications(request):
             "page": page,
             "items": selectors.present_notifications(page.object_list),
             "unread_only": unread_only,
-            "unread": selectors.unread_count(request.user),
+            "unread": unread,
+            # Also the header's badge, so the page counts once, not twice.
+            "unread_notification_count": unread,
         },
     )
 
