@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from wegov.processes.models import Process, Topic
+from wegov.processes.selectors import process_by_slug
 
 from .models import Debate
 
@@ -67,12 +68,7 @@ def visible_process(user, slug: str) -> Process | None:
     (who review it before it opens); None otherwise."""
     from .rules import is_administration_side
 
-    process = (
-        Process.objects.select_related("organisation", "district", "topic")
-        .prefetch_related("phases")
-        .filter(slug=slug)
-        .first()
-    )
+    process = process_by_slug(slug)
     if process is None:
         return None
     if process.is_published or is_administration_side(user, process):

@@ -67,10 +67,17 @@ def process_list(
     return _with_related(qs).annotate(status_rank=rank).order_by("status_rank", "-starts_on", "pk")
 
 
+def process_by_slug(slug: str) -> Process | None:
+    """The process, published or not, with its topic, district, organisation
+    and phases: what the process, proposal and debate pages all read. Each
+    page decides who may see an unpublished one."""
+    return _with_related(Process.objects.filter(slug=slug)).first()
+
+
 def process_detail(slug: str, viewer=None) -> Process:
     """A process with everything its page shows; 404 when it does not exist or
     is an unpublished draft and the viewer is no process manager."""
-    process = _with_related(Process.objects.filter(slug=slug)).first()
+    process = process_by_slug(slug)
     if process is None:
         raise Http404
     if not process.is_published and not (

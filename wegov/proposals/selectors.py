@@ -11,6 +11,7 @@ from django.db.models import BigIntegerField, ExpressionWrapper, F, Prefetch, Qu
 
 from wegov.accounts.rules import is_administrator, is_member_of, is_process_manager
 from wegov.processes.models import Process
+from wegov.processes.selectors import process_by_slug
 
 from .models import Coauthorship, Proposal, Support
 from .search import WORD, search
@@ -47,12 +48,7 @@ def public_proposals(process: Process | None = None) -> QuerySet[Proposal]:
 def process_for_proposals(slug: str, user=None) -> Process | None:
     """The process by slug, with its phases; an unpublished one only for those
     who run it (its organisation's staff, process managers, administrators)."""
-    process = (
-        Process.objects.select_related("organisation", "district")
-        .prefetch_related("phases")
-        .filter(slug=slug)
-        .first()
-    )
+    process = process_by_slug(slug)
     if process is None or process.is_published:
         return process
     if user is not None and (
