@@ -417,6 +417,7 @@ def _proposals(count: int, processes: list[dict], started: float) -> None:
         "support_count": "0",
         "comment_count": "0",
         "qualified_at": "NULL",
+        "shuffle_key": "floor(random() * 2147483647)::integer",
     }
     sql = insert_select(
         Proposal,

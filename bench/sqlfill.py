@@ -34,10 +34,11 @@ def _default_sql(field: models.Field) -> str | None:
             return "gen_random_uuid()"
         if default is timezone.now:
             return "now()"
+        if default in (dict, list):
+            return literal(default())
         if callable(default):
-            value = default()
-            if isinstance(value, dict | list | str | int | float | bool):
-                return literal(value)
+            # Evaluated once, it would give every row the same value (a random
+            # key, a token): the generator must say what the column holds.
             return None
         if hasattr(default, "value"):  # a TextChoices member
             return literal(default.value)

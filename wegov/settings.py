@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wegov.core.context_processors.platform",
+                "wegov.core.pagecache.csrf_placeholder",
                 "wegov.social.context_processors.notifications",
             ],
         },

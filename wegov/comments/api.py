@@ -16,6 +16,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from wegov.api.auth import session_auth, token_auth
+from wegov.core.models import public_hidden_reason
 
 from . import selectors, services
 from .models import Comment
@@ -140,7 +141,7 @@ def _out(comment: Comment, *, base_url: str, your_vote: int = 0, replies=()) -> 
         "edited_at": comment.edited_at if visible else None,
         "deleted": comment.is_deleted,
         "hidden": comment.is_hidden,
-        "hidden_reason": comment.hidden_reason if comment.is_hidden else "",
+        "hidden_reason": public_hidden_reason(comment.hidden_reason) if comment.is_hidden else "",
         "url": f"{base_url}#{comment.anchor}",
         "replies": list(replies),
     }

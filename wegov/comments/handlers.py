@@ -1,9 +1,13 @@
 """Keeping the targets' comment counts right when moderation hides or unhides a comment."""
 
+from wegov.core import pagecache
 from wegov.core.activity import VISIBILITY_EVENT
 from wegov.core.events import subscribe
 
 from .models import Comment
+
+# Pages cached for visitors (core.pagecache) show comment sections.
+pagecache.bump_on_changes(Comment)
 
 
 @subscribe(VISIBILITY_EVENT)

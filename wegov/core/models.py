@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,6 +45,21 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+
+# What moderation stores as the public reason when enough flags hide something
+# before a moderator looked at it. Stored in English (the same text whatever the
+# flaggers' language) and translated when shown: the ``hidden_reason`` filter of
+# ``{% load govuk %}``. A moderator's own reason is shown as written.
+PENDING_REVIEW_REASON = gettext_noop("Hidden while moderators review reports about it")
+
+
+def public_hidden_reason(reason: str) -> str:
+    """A stored ``hidden_reason`` as the reader should see it: the automatic
+    one in the active language, a moderator's own as written."""
+    if reason == PENDING_REVIEW_REASON:
+        return gettext(PENDING_REVIEW_REASON)
+    return reason
 
 
 class Moderated(models.Model):

@@ -18,7 +18,6 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from wegov.accounts.models import User
 from wegov.accounts.rules import is_blocked, is_citizen, is_moderator
@@ -26,6 +25,7 @@ from wegov.core import registry
 from wegov.core.activity import VISIBILITY_EVENT, publish
 from wegov.core.audit import audit
 from wegov.core.events import emit
+from wegov.core.models import PENDING_REVIEW_REASON
 
 from . import emails
 from .models import (
@@ -40,11 +40,6 @@ from .models import (
     ModerationCase,
     Reason,
 )
-
-# Stored in English on the contribution (``hidden_reason``); pages may pass it
-# through ``{% translate %}``.
-PENDING_REVIEW_REASON = gettext_noop("Hidden while moderators review reports about it")
-
 
 # --- Looking up what is moderated ---------------------------------------------------
 

@@ -10,6 +10,7 @@ a row lock), never a ``save()`` of the whole row.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,13 @@ from wegov.core.models import Moderated, TimeStampedModel
 
 TITLE_MAX = 150
 BODY_MAX = 5000
+# The random order sorts by a key drawn at random when a proposal is written
+# (see selectors.RotatedOrder): one of this many values.
+SHUFFLE_KEYS = 2**31 - 1
+
+
+def new_shuffle_key() -> int:
+    return secrets.randbelow(SHUFFLE_KEYS)
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -104,6 +112,9 @@ class Proposal(TimeStampedModel, Moderated):
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
     # Set once, when the supports first reach the process's threshold.
     qualified_at = models.DateTimeField(_("qualified at"), null=True, blank=True)
+    shuffle_key = models.IntegerField(
+        _("place in the random order"), default=new_shuffle_key, editable=False
+    )
 
     objects = ProposalQuerySet.as_manager()
 
@@ -116,10 +127,21 @@ class Proposal(TimeStampedModel, Moderated):
             models.Index(fields=["process", "comment_count"], name="proposals_process_comments"),
             models.Index(fields=["process", "created_at"], name="proposals_process_created"),
             models.Index(fields=["lat", "lon"], name="proposals_lat_lon"),
+            # The lists show published, visible proposals: the random order and
+            # the count read only this index.
+            models.Index(
+                fields=["process", "shuffle_key"],
+                name="proposals_listed_shuffle",
+                condition=Q(is_hidden=False, state="published"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(support_count__gte=0), name="proposals_support_count_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=Q(shuffle_key__gte=0) & Q(shuffle_key__lt=SHUFFLE_KEYS),
+                name="proposals_shuffle_key_range",
             ),
             models.CheckConstraint(
                 condition=Q(comment_count__gte=0), name="proposals_comment_count_nonnegative"

@@ -3,46 +3,48 @@
 from __future__ import annotations
 
 import math
-import random
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Prefetch, QuerySet, Value
+from django.db.models import Prefetch, QuerySet
 
 from wegov.accounts.rules import is_administrator, is_member_of, is_process_manager
+from wegov.core.pagecache import public_pages
 from wegov.processes.models import Process
 from wegov.processes.selectors import process_by_slug
 
-from .models import Coauthorship, Proposal, Support
+from .models import SHUFFLE_KEYS, Coauthorship, Proposal, Support
 from .search import WORD, search
 
 __all__ = [
     "ORDERINGS",
     "ProposalFilters",
+    "RotatedOrder",
     "filter_proposals",
+    "listed_count",
     "order_proposals",
     "process_for_proposals",
     "proposal_for_page",
     "public_proposals",
+    "rotation_start",
     "search",
     "similar_proposals",
     "supported_ids",
 ]
 
 ORDERINGS = ("random", "supported", "commented", "newest")
-# Random order: the rows are sorted by (a * id + b) mod P, an affine
-# permutation of the ids chosen by the visitor's seed. Deterministic in SQL
-# (stable across pages), different per visitor, no ties (P is prime and
-# larger than any id we expect; id is the tie-breaker all the same).
-PRIME = 2_147_483_647
 
 
 def public_proposals(process: Process | None = None) -> QuerySet[Proposal]:
     """Visible proposals (not hidden, process published), with what a card shows."""
-    qs = Proposal.objects.visible().select_related("author", "topic", "district")
-    if process is not None:
-        qs = qs.filter(process=process)
-    return qs
+    if process is None:
+        qs = Proposal.objects.visible()
+    elif process.is_published:
+        # The caller checked the process: no join to check it again per row.
+        qs = Proposal.objects.filter(process=process, is_hidden=False)
+    else:
+        qs = Proposal.objects.none()
+    return qs.select_related("author", "topic", "district")
 
 
 def process_for_proposals(slug: str, user=None) -> Process | None:
@@ -82,13 +84,87 @@ def filter_proposals(qs: QuerySet[Proposal], f: ProposalFilters) -> QuerySet[Pro
     return qs
 
 
-def seed_factors(seed: int) -> tuple[int, int]:
-    rng = random.Random(int(seed))
-    return rng.randrange(1, PRIME), rng.randrange(0, PRIME)
+def listed_count(process: Process, filters: ProposalFilters, qs: QuerySet[Proposal]) -> int:
+    """How many proposals the list shows with these filters: the same for every
+    visitor and every order, so it is counted once per data version (a count
+    reads every matching index entry)."""
+    if filters.q.strip():
+        return qs.count()  # searches are too varied to be worth keeping
+    f = filters
+    key = f"proposals:count:{process.pk}:{f.topic}:{f.district}:{f.answer_state}:{f.withdrawn:d}"
+    version, count = public_pages.get(key)
+    if count is None:
+        count = qs.count()
+        public_pages.set_many(version, {key: count})
+    return count
 
 
-def order_proposals(qs: QuerySet[Proposal], order: str, *, seed: int = 0) -> QuerySet[Proposal]:
-    """Apply one of ORDERINGS (or "relevance" after a search); unknown means random."""
+def rotation_start(seed: int) -> int:
+    """Where a seed's random order starts among the shuffle keys: a multiplicative
+    hash, so that neighbouring seeds start far apart."""
+    return (int(seed) * 2_654_435_761 + 1_013_904_223) % SHUFFLE_KEYS
+
+
+class RotatedOrder:
+    """The proposals in the random order of one seed, as a sliceable sequence.
+
+    Every proposal has a random ``shuffle_key`` drawn when it is written; the
+    random order is the proposals sorted by that key, starting at the seed's
+    ``rotation_start`` and wrapping around to the smallest keys. A page is one
+    range scan of the ``(process, shuffle_key)`` index (two where it wraps), so
+    the order costs the same as "newest", where sorting every visible proposal
+    by a per-seed formula cost a scan of them all. Each proposal is as likely
+    as any other to come first; visitors share one cyclic order from different
+    starting points.
+    """
+
+    def __init__(self, qs: QuerySet[Proposal], seed: int):
+        start = rotation_start(seed)
+        self._all = qs
+        self._from_start = qs.filter(shuffle_key__gte=start).order_by("shuffle_key", "id")
+        self._before_start = qs.filter(shuffle_key__lt=start).order_by("shuffle_key", "id")
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._all.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        yield from self._from_start
+        yield from self._before_start
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("RotatedOrder takes slices [start:stop] only")
+        low = index.start or 0
+        high = index.stop
+        if low < 0 or (high is not None and high < low):
+            raise ValueError("negative or reversed slices are not supported")
+        wanted = None if high is None else high - low
+        head = list(self._from_start[low:high])
+        if wanted is not None and len(head) == wanted:
+            return head
+        # The rows from the start ran out within or before this slice: continue
+        # from the smallest keys. How many rows come first is known from the
+        # slice when it returned some; otherwise it is counted (pages past the
+        # wrap only).
+        first_part = low + len(head) if head else self._from_start.count()
+        skip = max(0, low - first_part)
+        tail_qs = (
+            self._before_start[skip:]
+            if wanted is None
+            else (self._before_start[skip : skip + wanted - len(head)])
+        )
+        return head + list(tail_qs)
+
+
+def order_proposals(qs: QuerySet[Proposal], order: str, *, seed: int = 0):
+    """Apply one of ORDERINGS (or "relevance" after a search); unknown means random.
+    Random gives a ``RotatedOrder`` (count and slices, like a query set)."""
     if order == "supported":
         return qs.order_by("-support_count", "-id")
     if order == "commented":
@@ -97,13 +173,7 @@ def order_proposals(qs: QuerySet[Proposal], order: str, *, seed: int = 0) -> Que
         return qs.order_by("-created_at", "-id")
     if order == "relevance" and "search_rank" in qs.query.annotations:
         return qs.order_by("-search_rank", "-id")
-    a, b = seed_factors(seed)
-    key = ExpressionWrapper(
-        (F("id") * Value(a, output_field=BigIntegerField()) + Value(b, BigIntegerField()))
-        % Value(PRIME, BigIntegerField()),
-        output_field=BigIntegerField(),
-    )
-    return qs.annotate(random_key=key).order_by("random_key", "id")
+    return RotatedOrder(qs, seed)
 
 
 def supported_ids(user, proposal_ids) -> set[int]:

@@ -444,6 +444,21 @@ def coauthor_respond(*, actor, proposal: Proposal, accept: bool) -> Coauthorship
     return invitation
 
 
+def coauthor_remove(*, actor, proposal: Proposal, user) -> None:
+    """The author takes a co-author (or an open invitation) off the proposal, or
+    a co-author leaves it. Others may do neither."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Log in first."))
+    if actor.pk not in (proposal.author_id, user.pk):
+        raise PermissionDenied(
+            _("Only the author can remove co-authors; co-authors can only leave themselves.")
+        )
+    with transaction.atomic():
+        removed, _rows = Coauthorship.objects.filter(proposal=proposal, user=user).delete()
+    if not removed:
+        raise ValidationError(_("This person is not a co-author of this proposal."))
+
+
 # --- Supports --------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
     path("<int:pk>/coauthors/", views.coauthor_invite, name="coauthor_invite"),
+    path("<int:pk>/coauthors/remove/", views.coauthor_remove, name="coauthor_remove"),
     path("<int:pk>/invitation/", views.coauthor_invitation, name="coauthor_invitation"),
     path("<int:pk>/answer/", views.proposal_answer, name="answer"),
 ]

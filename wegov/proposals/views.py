@@ -4,25 +4,33 @@ co-authors, and the official answer. Thin: parse, call a service or selector, re
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wegov.core.pagecache import cache_for_visitors
+from wegov.core.paginator import KnownCountPaginator
 from wegov.places.selectors import city_area
 from wegov.processes.models import Action
 
 from . import forms, selectors, services
 
 PER_PAGE = 20
-SEED_KEY = "proposals_seed"
+# The random order: each visitor gets one of ORDER_STARTS starting points
+# (kept in a cookie, so that the pages agree), and the starting points move
+# every day. Few starting points let visitors who are not signed in share
+# cached pages; every proposal is still as likely as any other to come first.
+ORDER_COOKIE = "wegov_order"
+ORDER_STARTS = 64
 
 
 def _map_bounds() -> str:
@@ -82,29 +90,65 @@ def proposal_action(refusal=None):
     return decorator
 
 
-def _visitor_seed(request) -> int:
-    """The visitor's random-order seed, kept in the session so pages agree."""
-    seed = request.session.get(SEED_KEY)
-    if not isinstance(seed, int):
-        seed = secrets.randbelow(2**31 - 1) + 1
-        request.session[SEED_KEY] = seed
-    return seed
+def _order_slot(request) -> int:
+    """This visitor's starting point of the random order (0..ORDER_STARTS-1),
+    from their cookie, or drawn now (``remember_order_slot`` sets the cookie)."""
+    slot = getattr(request, "_order_slot", None)
+    if slot is None:
+        raw = request.COOKIES.get(ORDER_COOKIE, "")
+        if raw.isdigit() and int(raw) < ORDER_STARTS:
+            slot = int(raw)
+        else:
+            slot = secrets.randbelow(ORDER_STARTS)
+            request._order_slot_is_new = True
+        request._order_slot = slot
+    return slot
+
+
+def _random_seed(request) -> int:
+    return date.today().toordinal() * ORDER_STARTS + _order_slot(request)
+
+
+def _list_variant(request) -> str:
+    """What the list page depends on besides the address and the language."""
+    ordered_randomly = request.GET.get("order", "random") not in selectors.ORDERINGS[1:]
+    return f"seed={_random_seed(request)}" if ordered_randomly else ""
+
+
+def remember_order_slot(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if getattr(request, "_order_slot_is_new", False):
+            response.set_cookie(
+                ORDER_COOKIE,
+                str(request._order_slot),
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
+
+    return wrapper
 
 
 # --- The list ------------------------------------------------------------------------
 
 
 @require_GET
+@remember_order_slot
+@cache_for_visitors(vary=_list_variant)
 def proposal_list(request, process_slug):
     process = _process(request, process_slug)
     form = forms.ProposalFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else selectors.ProposalFilters()
     order = form.ordering() if form.is_bound else "random"
     qs = selectors.filter_proposals(selectors.public_proposals(process), filters)
+    total = selectors.listed_count(process, filters, qs)
     qs = selectors.order_proposals(
-        qs, order, seed=_visitor_seed(request) if order == "random" else 0
+        qs, order, seed=_random_seed(request) if order == "random" else 0
     )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = KnownCountPaginator(qs, PER_PAGE, count=total).get_page(request.GET.get("page"))
     return render(
         request,
         "proposals/proposal_list.html",
@@ -235,6 +279,7 @@ def _support_context(request, proposal) -> dict:
     }
 
 
+@cache_for_visitors()
 def proposal_detail(request, process_slug, pk):
     process = _process(request, process_slug)
     proposal = _proposal(request, process, pk, allow_hidden=True)
@@ -261,6 +306,8 @@ def proposal_detail(request, process_slug, pk):
             "can_invite": user.is_authenticated
             and user.pk == proposal.author_id
             and not proposal.is_withdrawn,
+            "is_coauthor": user.is_authenticated
+            and any(c.user_id == user.pk and c.accepted_at for c in coauthorships),
             "can_answer": user.is_authenticated and services.answer_refusal(user, proposal) is None,
             **_support_context(request, proposal),
         },
@@ -447,6 +494,46 @@ def coauthor_invitation(request, process, proposal):
         "proposals/coauthor_invitation.html",
         {"process": process, "proposal": proposal, "invitation": invitation},
     )
+
+
+@require_POST
+@proposal_action()
+def coauthor_remove(request, process, proposal):
+    """The author removes a co-author or an invitation; a co-author leaves."""
+    person = next(
+        (
+            c.user
+            for c in proposal.coauthorships.select_related("user")
+            if str(c.user.public_id) == request.POST.get("person", "")
+        ),
+        None,
+    )
+    if person is None:
+        return _refused(
+            request,
+            process,
+            _("This person is not a co-author of this proposal."),
+            proposal=proposal,
+            status=404,
+        )
+    try:
+        services.coauthor_remove(actor=request.user, proposal=proposal, user=person)
+    except PermissionDenied as exc:
+        return _refused(request, process, str(exc), proposal=proposal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if person.pk == request.user.pk:
+            messages.success(request, _("You are no longer a co-author of this proposal."))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer a co-author of this proposal.")
+                % {"name": person.public_name},
+            )
+    if person.pk == request.user.pk:
+        return redirect(_detail_url(proposal))
+    return redirect(reverse("proposals:coauthor_invite", args=[process.slug, proposal.pk]))
 
 
 # --- The official answer ---------------------------------------------------------------------

@@ -206,6 +206,11 @@ class Report(TimeStampedModel):
     responsible_body = models.CharField(_("responsible body"), max_length=200, blank=True)
     confirmations_count = models.PositiveIntegerField(_("confirmations"), default=0)
     is_hidden = models.BooleanField(_("hidden by moderation"), default=False)
+    # Set by moderation (core.models.Moderated's fields; the moderators' public
+    # reason is shown on the report's page). Staff hiding keeps its reason in
+    # the audit log only.
+    hidden_reason = models.CharField(_("public reason for hiding"), max_length=300, blank=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     # Open311: the client that created it, the device/account ids it sent, and
     # the token handed out before an id existed.
     api_client = models.ForeignKey(

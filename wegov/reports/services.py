@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegov.accounts.models import Organisation
+from wegov.core import activity
 from wegov.core.audit import audit
 from wegov.core.events import emit
 from wegov.places.selectors import district_at, is_inside_city
@@ -205,7 +206,22 @@ def report_create(*, actor, data: NewReport, filed_by=None) -> Report:
                 after={"channel": data.channel},
             )
         emit("report.created", report_id=report.pk)
+        _announce(report, "report.created", actor=None if report.is_anonymous else report.reporter)
     return report
+
+
+def _announce(report: Report, verb: str, *, actor) -> None:
+    """Tell the activity feed and the followers of the report, its district and
+    (unless it is anonymous) its reporter. Subscribers of the report itself
+    hear by the report's own emails, so nobody is notified directly."""
+    activity.publish(
+        verb,
+        actor=actor,
+        target_kind="report",
+        target_id=report.pk,
+        context={"district": report.district_id},
+        public=not report.is_hidden,
+    )
 
 
 def report_confirm(*, actor, report: Report) -> bool:
@@ -307,6 +323,8 @@ def report_change_status(
         after={"status": status},
     )
     emit("report.status_changed", report_id=report.pk, status_from=before, status_to=status)
+    if status == Status.RESOLVED and before != Status.RESOLVED:
+        _announce(report, "report.resolved", actor=None)
     return report
 
 
@@ -441,7 +459,13 @@ def report_set_hidden(*, actor, report: Report, hidden: bool, reason: str) -> Re
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason.")})
-    Report.objects.filter(pk=report.pk).update(is_hidden=hidden, updated_at=timezone.now())
+    now = timezone.now()
+    Report.objects.filter(pk=report.pk).update(
+        is_hidden=hidden,
+        hidden_at=now if hidden else None,
+        hidden_reason="",  # staff reasons are internal: the audit log keeps them
+        updated_at=now,
+    )
     report.refresh_from_db()
     audit(
         actor=actor,

@@ -187,6 +187,15 @@ def _render_detail(request, report, include_internal, subscribe_form=None):
 
 
 def report_detail(request, pk):
+    report = selectors.report_detail(pk)
+    hidden_from_viewer = (
+        report is not None
+        and report.is_hidden
+        and not request.user.has_perm("reports.moderate_report", report)
+    )
+    if hidden_from_viewer:
+        # The public sees that it was hidden, and why, instead of a dead link.
+        return render(request, "reports/report_hidden.html", {"report": report})
     report, include_internal = _visible_report(request, pk)
     return _render_detail(request, report, include_internal)
 

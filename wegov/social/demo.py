@@ -84,8 +84,6 @@ def _activities(processes: dict, now: dt.datetime) -> list[Activity]:
 
     attached = []
     for kind in registry.kinds():
-        if kind.kind == "report":
-            continue  # reports announce themselves by email to their followers
         if is_attached(kind):
             attached.append(kind)
             continue
@@ -102,15 +100,23 @@ def _activities(processes: dict, now: dt.datetime) -> list[Activity]:
                 "target_id": obj.pk,
                 **context(process_id),
             }
+            if process_id is None and getattr(obj, "district_id", None):
+                common["district_id"] = obj.district_id
             created = getattr(obj, "created_at", None) or now
+            anonymous = getattr(obj, "is_anonymous", False)
             found.append(
                 Activity(
                     verb=verb,
-                    actor_id=getattr(obj, f"{kind.author_field}_id", None),
+                    actor_id=None if anonymous else getattr(obj, f"{kind.author_field}_id", None),
                     created_at=created,
                     **common,
                 )
             )
+            resolved = getattr(obj, "status", "") == "resolved" and obj.resolved_at
+            if resolved and f"{kind.kind}.resolved" in nt.VERBS:
+                found.append(
+                    Activity(verb=f"{kind.kind}.resolved", created_at=obj.resolved_at, **common)
+                )
             if getattr(obj, "answered_at", None) and f"{kind.kind}.answered" in nt.VERBS:
                 found.append(
                     Activity(

@@ -149,6 +149,9 @@ VERBS: dict[str, Verb] = {
             personal=_("%(actor)s invited you to co-author the proposal %(target)s"),
             in_feed=False,
         ),
+        # No actor in the sentence: a report may be anonymous.
+        Verb("report.created", NEW_CONTRIBUTIONS, _("Problem reported: %(target)s")),
+        Verb("report.resolved", ANSWERS, _("The problem %(target)s was resolved")),
         Verb("debate.created", NEW_CONTRIBUTIONS, _("%(actor)s opened the debate %(target)s")),
         Verb(
             "debate.closed",

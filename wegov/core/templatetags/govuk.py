@@ -2,6 +2,8 @@
 
 from django import forms, template
 
+from wegov.core.models import public_hidden_reason
+
 register = template.Library()
 
 INPUT_CLASS = {
@@ -77,3 +79,10 @@ def govuk_pagination(context, page, label, param="page", anchor=""):
         "previous_href": href(page.previous_page_number()) if page.has_previous() else "",
         "next_href": href(page.next_page_number()) if page.has_next() else "",
     }
+
+
+@register.filter
+def hidden_reason(reason: str) -> str:
+    """The public reason for hiding, in the reader's language when it is the
+    automatic one (core.models.PENDING_REVIEW_REASON)."""
+    return public_hidden_reason(reason)

@@ -162,6 +162,31 @@ def test_reaching_the_threshold_through_the_page_hides(client, report, threshold
     assert report.is_hidden
 
 
+def test_a_report_hidden_by_flags_shows_the_reason_in_the_readers_language(
+    client, report, threshold
+):
+    flag_by_many(report, threshold)
+    report.refresh_from_db()
+    assert report.is_hidden and report.hidden_at is not None
+    page = text(client.get(reverse("reports:detail", args=[report.pk])))
+    assert "This report is hidden" in page and report.title not in page
+    assert "Hidden while moderators review reports about it" in page
+    client.post("/i18n/setlang/", {"language": "nl"})
+    dutch = text(client.get(reverse("reports:detail", args=[report.pk])))
+    assert "Verborgen terwijl moderatoren meldingen erover beoordelen" in dutch
+
+
+def test_a_moderators_public_reason_is_shown_on_the_hidden_report(client, report, moderator):
+    services.hide(
+        moderator=moderator,
+        kind="report",
+        object_id=report.pk,
+        public_reason="Insults a neighbour.",
+    )
+    page = text(client.get(reverse("reports:detail", args=[report.pk])))
+    assert "Insults a neighbour." in page
+
+
 # --- The queue ----------------------------------------------------------------------------
 
 

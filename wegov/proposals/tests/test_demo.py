@@ -8,6 +8,7 @@ from django.db.models import Count
 
 from wegov.accounts import demo as accounts_demo
 from wegov.core.management.commands.load_demo import DEMO_PASSWORD, DemoContext
+from wegov.core.pagecache import public_pages
 from wegov.places import demo as places_demo
 from wegov.places.selectors import district_at
 from wegov.processes import demo as processes_demo
@@ -67,4 +68,5 @@ def test_demo_proposals(demo):
 
     assert Coauthorship.objects.filter(accepted_at__isnull=False).exists()
     assert search(Proposal.objects.all(), "lime trees").exists(), "the search index is filled"
-    assert not demo.callbacks, "loading the demo publishes nothing"
+    published = [c for c in demo.callbacks if c != public_pages.bump]
+    assert not published, "loading the demo publishes nothing"

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 
 from wegov.processes.tests.factories import ProcessFactory, TopicFactory
 from wegov.proposals import selectors
-from wegov.proposals.models import Proposal
+from wegov.proposals.models import SHUFFLE_KEYS, Proposal
 
 from .factories import ProposalFactory
 
@@ -27,6 +27,18 @@ def random_pages(process, seed, per_page=7):
     return [[p.pk for p in paginator.page(n).object_list] for n in paginator.page_range]
 
 
+def seed_starting_at(key):
+    """A seed whose rotation starts at exactly this shuffle key."""
+    # rotation_start is affine modulo a prime: invert it.
+    a, b, m = 2_654_435_761, 1_013_904_223, SHUFFLE_KEYS
+    return ((key - b) * pow(a, -1, m)) % m
+
+
+def test_rotation_start_inverse_helper():
+    for key in (0, 1, 12345, SHUFFLE_KEYS - 1):
+        assert selectors.rotation_start(seed_starting_at(key)) == key
+
+
 def test_random_order_is_stable_across_pages_and_complete(process, many):
     pages = random_pages(process, seed=12345)
     flat = [pk for page in pages for pk in page]
@@ -34,17 +46,47 @@ def test_random_order_is_stable_across_pages_and_complete(process, many):
     assert pages == random_pages(process, seed=12345), "same seed, same pages"
 
 
+def test_random_order_is_the_shuffle_keys_rotated_at_the_seeds_start(process):
+    keyed = [ProposalFactory(process=process, shuffle_key=k) for k in (50, 10, 40, 20, 30)]
+    by_key = {p.shuffle_key: p.pk for p in keyed}
+    for start, expected in [
+        (10, [10, 20, 30, 40, 50]),
+        (25, [30, 40, 50, 10, 20]),
+        (40, [40, 50, 10, 20, 30]),
+        (51, [10, 20, 30, 40, 50]),
+    ]:
+        pages = random_pages(process, seed_starting_at(start), per_page=2)
+        assert [pk for page in pages for pk in page] == [by_key[k] for k in expected], start
+
+
+def test_rotated_order_slices_across_the_wrap(process):
+    keyed = {k: ProposalFactory(process=process, shuffle_key=k).pk for k in range(100, 110)}
+    order = selectors.order_proposals(
+        selectors.public_proposals(process), "random", seed=seed_starting_at(107)
+    )
+    expected = [keyed[k] for k in [107, 108, 109, 100, 101, 102, 103, 104, 105, 106]]
+    assert order.count() == len(order) == 10
+    assert [p.pk for p in order] == expected
+    for low, high in [(0, 3), (2, 5), (3, 6), (4, 9), (0, 10), (8, 20), (10, 12), (5, None)]:
+        assert [p.pk for p in order[low:high]] == expected[low:high], (low, high)
+    with pytest.raises(TypeError):
+        order[3]
+
+
 def test_random_order_differs_by_seed_and_is_not_by_date(process, many):
-    orders = {tuple(pk for page in random_pages(process, seed) for pk in page) for seed in range(6)}
+    keys = sorted(p.shuffle_key for p in Proposal.objects.all())
+    orders = {
+        tuple(pk for page in random_pages(process, seed_starting_at(key)) for pk in page)
+        for key in keys[:6]
+    }
     assert len(orders) == 6
     newest = tuple(ids(selectors.order_proposals(Proposal.objects.all(), "newest")))
     assert newest not in orders and tuple(reversed(newest)) not in orders
 
 
-def test_seed_factors_are_in_range():
-    for seed in (0, 1, 2**31 - 2, 987654321):
-        a, b = selectors.seed_factors(seed)
-        assert 1 <= a < selectors.PRIME and 0 <= b < selectors.PRIME
+def test_new_proposals_draw_their_key_at_random(process):
+    keys = {ProposalFactory(process=process).shuffle_key for _ in range(20)}
+    assert len(keys) == 20 and all(0 <= k < SHUFFLE_KEYS for k in keys)
 
 
 def test_other_orderings(process):

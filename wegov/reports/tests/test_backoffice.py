@@ -469,7 +469,9 @@ def test_hide_and_unhide_from_the_staff_page(as_role, report, client):
     page = text_of(staff_client.get(response["Location"]))
     assert "Hidden from the public" in page
     staff_client.logout()
-    assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 404
+    public = text_of(client.get(reverse("reports:detail", args=[report.pk])))
+    assert "This report is hidden" in public and report.title not in public
+    assert "Name of a neighbour in it." not in public, "the staff reason is internal"
     staff_client.force_login(staff)
     staff_client.post(url, {"hidden": "0", "reason": "Text edited."})
     report.refresh_from_db()

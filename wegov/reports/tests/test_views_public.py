@@ -460,12 +460,24 @@ def test_former_participant_and_duplicate_and_responsible_body(client, city, cat
     ],
 )
 def test_hidden_report_page_permission_matrix(as_role, role, visible, city, category):
-    report = ReportFactory(category=category, is_hidden=True, title="Hidden one")
+    report = ReportFactory(
+        category=category,
+        is_hidden=True,
+        title="Hidden one",
+        description="Secret text",
+        hidden_reason="Personal data of a neighbour.",
+    )
     client, _user = as_role(role)
     response = client.get(detail_url(report))
-    assert response.status_code == (200 if visible else 404)
+    html = response.content.decode()
+    assert response.status_code == 200
     if visible:
-        assert "hidden by moderation" in response.content.decode()
+        assert "hidden by moderation" in html and "Secret text" in html
+    else:
+        # The public reason instead of the report.
+        assert "This report is hidden" in html
+        assert "Personal data of a neighbour." in html
+        assert "Hidden one" not in html and "Secret text" not in html
 
 
 def test_unknown_report_is_404(client, db):
