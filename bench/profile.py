@@ -49,12 +49,17 @@ def profile(
                 continue
             print(f"\n=== {scenario['name']}: {scenario['label']}")
             client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
+            keep_cookies = scenario.get("session") or scenario.get("sign_in")
+            if scenario.get("sign_in"):
+                from wegov.accounts.models import User
+
+                client.force_login(User.objects.get(email=scenario["sign_in"][0]))
             paths = scenario["paths"][: max(1, repeat)]
             timings, counts, sql_ms = [], [], []
             slowest: list[tuple[float, str]] = []
             for index in range(repeat):
                 path = paths[index % len(paths)]
-                if not scenario.get("session"):
+                if not keep_cookies:
                     client.cookies.clear()
                 with CaptureQueriesContext(connection) as queries:
                     started = time.perf_counter()
@@ -90,7 +95,7 @@ def profile(
             profiler = cProfile.Profile()
             profiler.enable()
             for index in range(max(5, repeat // 2)):
-                if not scenario.get("session"):
+                if not keep_cookies:
                     client.cookies.clear()
                 response = client.get(paths[index % len(paths)])
                 if hasattr(response, "render") and not response.is_rendered:

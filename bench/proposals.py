@@ -713,11 +713,33 @@ def facts() -> dict:
     }
 
 
+SIGNED_IN_PASSWORD = "bench-password-2026"
+
+
+def signed_in_participant() -> tuple[str, str]:
+    """One generated participant who can log in (the others have no usable
+    password): email and password, for the signed-in scenarios."""
+    from allauth.account.models import EmailAddress
+
+    from wegov.accounts.models import User
+
+    email = USER_EMAIL.format(1)
+    user = User.objects.get(email=email)
+    if not user.check_password(SIGNED_IN_PASSWORD):
+        user.set_password(SIGNED_IN_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return email, SIGNED_IN_PASSWORD
+
+
 def scenarios(facts: dict) -> list[dict]:
     from django.urls import reverse
 
     listing = reverse("proposals:list", args=[MAIN_SLUG])
     detail = reverse("proposals:detail", args=[MAIN_SLUG, facts["detail_proposal"]])
+    participant = signed_in_participant()
     return [
         {
             "name": "proposals_list_first",
@@ -726,7 +748,7 @@ def scenarios(facts: dict) -> list[dict]:
         },
         {
             "name": "proposals_list_seeded",
-            "label": "proposals list, pages 1-20 in one visitor's random order (session seed)",
+            "label": "proposals list, pages 1-20 in one visitor's random order (order cookie)",
             "paths": [f"{listing}?page={n}" for n in range(1, 21)],
             "session": True,
         },
@@ -740,5 +762,20 @@ def scenarios(facts: dict) -> list[dict]:
             "label": f"proposal page with {facts['detail_comments']} comments",
             "paths": [detail],
             "expect": [DETAIL_TITLE],
+        },
+        # Signed-in people get no cached pages: these measure the pages as rendered.
+        {
+            "name": "proposals_list_signed_in",
+            "label": "proposals list, pages 1-20 in the random order, signed in (never cached)",
+            "paths": [f"{listing}?page={n}" for n in range(1, 21)],
+            "sign_in": participant,
+            "expect": ["Log out"],
+        },
+        {
+            "name": "proposal_detail_500_signed_in",
+            "label": f"proposal page with {facts['detail_comments']} comments, signed in",
+            "paths": [detail],
+            "sign_in": participant,
+            "expect": [DETAIL_TITLE, "Publish comment"],
         },
     ]

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -167,6 +169,38 @@ def _fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, str, floa
         )
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args, **_kwargs):
+        return None
+
+
+def _sign_in(base: str, email: str, password: str) -> str:
+    """The Cookie header of a signed-in visitor: logs in through the log-in form
+    as a browser would (the session is the server's own, with its secret key)."""
+    _status, body, _type, _t, set_cookies = _fetch(base + "/accounts/login/")
+    jar = dict(c.split("=", 1) for c in _session_cookies(set_cookies).split("; ") if "=" in c)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if token is None:
+        raise SystemExit("The log-in page has no CSRF token.")
+    form = {"login": email, "password": password, "csrfmiddlewaretoken": token.group(1).decode()}
+    request = urllib.request.Request(
+        base + "/accounts/login/",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())},
+    )
+    try:
+        response = urllib.request.build_opener(_NoRedirect).open(request, timeout=60)
+    except urllib.error.HTTPError as exc:
+        response = exc
+    if response.status != 302:
+        raise SystemExit(f"Signing in as {email} failed: HTTP {response.status}")
+    for cookie in _session_cookies(response.headers.get_all("Set-Cookie") or []).split("; "):
+        if "=" in cookie:
+            name, value = cookie.split("=", 1)
+            jar[name] = value
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
 def _wrk(
     base: str,
     paths: list[str],
@@ -261,7 +295,7 @@ SCENARIO_GROUPS = {
     },
     "proposals": {
         "proposals_list_first", "proposals_list_seeded", "proposals_list_supported_p50",
-        "proposal_detail_500",
+        "proposal_detail_500", "proposals_list_signed_in", "proposal_detail_500_signed_in",
     },
 }  # fmt: skip
 
@@ -293,6 +327,8 @@ def _session_cookies(set_cookies: list[str]) -> str:
 
 def _measure(scenario: dict, base: str, workdir: Path, *, seconds: int, connections: int) -> dict:
     headers = dict(scenario.get("headers", {}))
+    if scenario.get("sign_in"):
+        headers["Cookie"] = _sign_in(base, *scenario["sign_in"])
     if scenario.get("session"):
         # One visitor: the first answer's cookies (the session with its seed) go
         # with every request, to the endpoint and to the ceiling alike.

@@ -140,7 +140,30 @@ class Thread:
         return list(self.page.object_list)
 
 
-def _has_visible(comment: Comment, children: dict[int, list[Comment]]) -> bool:
+_LIGHT_FIELDS = (
+    "id", "parent_id", "upvotes", "downvotes", "created_at", "is_hidden", "deleted_at", "stance",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Light:
+    """What the thread's shape, counts and order need of a comment."""
+
+    pk: int
+    parent_id: int | None
+    upvotes: int
+    downvotes: int
+    created_at: object
+    is_hidden: bool
+    deleted_at: object
+    stance: str
+
+    @property
+    def is_visible(self) -> bool:
+        return not self.is_hidden and self.deleted_at is None
+
+
+def _has_visible(comment, children: dict[int, list]) -> bool:
     if comment.is_visible:
         return True
     return any(_has_visible(c, children) for c in children.get(comment.pk, ()))
@@ -173,8 +196,9 @@ def thread(
     """A target's comments: a page of top-level comments, each with its replies
     nested (oldest first, as a conversation), and the viewer's own votes.
 
-    Two queries whatever the size: the target's comments with their authors,
-    and the viewer's votes on the comments of the page. A hidden or deleted
+    Three queries whatever the size: the shape of the whole thread (ids,
+    parents, votes, dates, visibility: light rows, no authors), the comments of
+    the page with their authors, and the viewer's votes on them. A hidden or deleted
     comment stays as a placeholder (moderation's public reason, or "comment
     deleted") when it has visible replies, and is left out when it has none.
     """
@@ -185,23 +209,15 @@ def thread(
     if stances is None:
         kind = commentable_kind(kind_name)
         stances = bool(kind and kind.comment_stances)
-    rows = list(
-        Comment.objects.filter(target_kind=kind_name, target_id=object_id)
-        .select_related("author")
-        .only(
-            *(
-                f.name
-                for f in Comment._meta.concrete_fields
-                if f.name not in ("updated_at", "hidden_at")
-            ),
-            "author__display_name",
-            "author__public_id",
-            "author__erased_at",
-            "author__avatar",
-        )
+    # The whole thread's shape from light rows (no model instances, no authors):
+    # counts, order and the page. Then full rows only for the comments shown.
+    rows = [
+        _Light(*values)
+        for values in Comment.objects.filter(target_kind=kind_name, target_id=object_id)
         .order_by("created_at", "id")
-    )
-    children: dict[int, list[Comment]] = {}
+        .values_list(*_LIGHT_FIELDS)
+    ]
+    children: dict[int, list[_Light]] = {}
     roots = []
     count = 0
     stance_counts = dict.fromkeys(Stance.values, 0)
@@ -222,8 +238,35 @@ def thread(
     paginator = Paginator(roots, per_page)
     page_obj = paginator.get_page(page)
 
-    def build(comment: Comment) -> Node:
-        node = Node(comment)
+    def shown(comment: _Light) -> list[_Light]:
+        found = [comment]
+        for reply in children.get(comment.pk, ()):
+            if _has_visible(reply, children):
+                found.extend(shown(reply))
+        return found
+
+    ids = [c.pk for root in page_obj.object_list for c in shown(root)]
+    full = (
+        Comment.objects.filter(pk__in=ids)
+        .select_related("author")
+        .only(
+            *(
+                f.name
+                for f in Comment._meta.concrete_fields
+                if f.name not in ("updated_at", "hidden_at")
+            ),
+            "author__display_name",
+            "author__public_id",
+            "author__erased_at",
+            "author__avatar",
+        )
+        .in_bulk()
+        if ids
+        else {}
+    )
+
+    def build(comment: _Light) -> Node:
+        node = Node(full[comment.pk])
         node.replies = [build(c) for c in children.get(comment.pk, ()) if _has_visible(c, children)]
         return node
 

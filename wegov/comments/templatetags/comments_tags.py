@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wegov.core import registry
+from wegov.moderation.templatetags.moderation_tags import flag_links_for
 
 from .. import selectors
 from ..forms import CommentForm
 from ..models import MAX_DEPTH, Stance
-from ..text import render_body
+from ..render import STANCE_TAG_CLASS, body_html, render_thread
 
 register = template.Library()
 
@@ -47,6 +48,17 @@ def comments_section(context, obj):
     )
     reason = selectors.refusal(user, obj, kind)
     here = request.get_full_path()
+    next_q = quote(here, safe="/")
+    thread_html = render_thread(
+        thread.nodes,
+        user=user,
+        can_comment=reason is None,
+        max_depth=MAX_DEPTH,
+        next=here,
+        next_q=next_q,
+        csrf_token=str(context.get("csrf_token") or ""),
+        flag_links=flag_links_for(request, user, registry.get_kind("comment")),
+    )
     return {
         "show": True,
         "request": request,
@@ -58,7 +70,8 @@ def comments_section(context, obj):
         "can_comment": reason is None,
         "form": CommentForm(stances=kind.comment_stances, auto_id="new-comment-%s"),
         "next": here,
-        "next_q": quote(here, safe="/"),
+        "next_q": next_q,
+        "thread_html": thread_html,
         "login_url": f"{reverse('account_login')}?next={quote(here + '#comments', safe='/')}",
         "max_depth": MAX_DEPTH,
         "sorts": list(SORT_LABELS.items()),
@@ -71,13 +84,9 @@ def comments_section(context, obj):
 @register.filter
 def comment_html(comment):
     """The comment's text as safe HTML (escaped, paragraphs, links, @mentions)."""
-    return render_body(comment.body, comment.mentions)
+    return body_html(comment)
 
 
 @register.simple_tag
 def stance_tag_class(stance: str) -> str:
-    return {
-        Stance.FOR: "govuk-tag--green",
-        Stance.AGAINST: "govuk-tag--red",
-        Stance.NEUTRAL: "govuk-tag--grey",
-    }.get(stance, "govuk-tag--grey")
+    return STANCE_TAG_CLASS.get(stance, "govuk-tag--grey")

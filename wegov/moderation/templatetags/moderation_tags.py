@@ -18,38 +18,52 @@ from wegov.core import registry
 register = template.Library()
 
 
+_PK = 987654321  # a stand-in id: URLs are reversed once per page, then filled in
+
+
+def flag_links_for(request, user, kind: registry.ContributionKind):
+    """``links(obj) -> html`` for many rows of one kind on one page: what may be
+    decided once (who is looking, the URLs' shape, the texts) is decided once."""
+    if user is None or not user.is_authenticated:
+        return lambda obj: ""
+    author_field = kind.model._meta.get_field(kind.author_field).attname
+    may_flag = kind.flaggable and is_participant(user)
+    moderator = is_moderator(user)
+    flag_url = reverse("moderation:flag", args=[kind.kind, _PK])
+    if request is not None:
+        flag_url += "?" + urlencode({"next": request.get_full_path()})
+    case_url = reverse("moderation:case", args=[kind.kind, _PK])
+    flag_texts = (_("Report this"), _("Report to the moderators"))
+    case_texts = (_("Moderate"), _("Hide it or review its flags"))
+
+    def links(obj) -> str:
+        found = []
+        is_author = getattr(obj, author_field, None) == user.pk
+        if may_flag and not is_author and not kind.is_hidden(obj):
+            found.append((flag_url.replace(str(_PK), str(obj.pk), 1), *flag_texts))
+        if moderator:
+            found.append((case_url.replace(str(_PK), str(obj.pk), 1), *case_texts))
+        if not found:
+            return ""
+        items = format_html_join(
+            " · ",
+            '<a class="govuk-link govuk-link--muted" href="{}" title="{}">{}'
+            '<span class="govuk-visually-hidden"> ({} #{})</span></a>',
+            ((url, title, text, kind.label, obj.pk) for url, text, title in found),
+        )
+        return format_html('<p class="govuk-body-s wegov-flag-link">{}</p>', items)
+
+    return links
+
+
 @register.simple_tag(takes_context=True)
 def flag_link(context, obj):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    if obj is None or user is None or not user.is_authenticated:
+    if obj is None:
         return ""
     try:
         kind = registry.kind_of(obj)
     except KeyError:
         return ""
-    author_field = kind.model._meta.get_field(kind.author_field).attname
-    is_author = getattr(obj, author_field, None) == user.pk
-    links = []
-    if kind.flaggable and is_participant(user) and not is_author and not kind.is_hidden(obj):
-        url = reverse("moderation:flag", args=[kind.kind, obj.pk])
-        if request is not None:
-            url += "?" + urlencode({"next": request.get_full_path()})
-        links.append((url, _("Report this"), _("Report to the moderators")))
-    if is_moderator(user):
-        links.append(
-            (
-                reverse("moderation:case", args=[kind.kind, obj.pk]),
-                _("Moderate"),
-                _("Hide it or review its flags"),
-            )
-        )
-    if not links:
-        return ""
-    items = format_html_join(
-        " · ",
-        '<a class="govuk-link govuk-link--muted" href="{}" title="{}">{}'
-        '<span class="govuk-visually-hidden"> ({} #{})</span></a>',
-        ((url, title, text, kind.label, obj.pk) for url, text, title in links),
-    )
-    return format_html('<p class="govuk-body-s wegov-flag-link">{}</p>', items)
+    return flag_links_for(request, user, kind)(obj)

@@ -285,9 +285,15 @@ def test_visibility_changes_use_moderated_fields():
         Moderated, "is_hidden", hidden=False, reason="", now=now, was_hidden=True
     )
     assert show == {"is_hidden": False, "hidden_reason": "", "hidden_at": None}
-    # A model without those columns (reports) only gets its hidden flag.
+    # Reports have the same columns (not through Moderated): the reason is kept.
     assert services.visibility_changes(
         Report, "is_hidden", hidden=True, reason="x", now=now, was_hidden=False
+    ) == {"is_hidden": True, "hidden_reason": "x", "hidden_at": now}
+    # A model without those columns only gets its hidden flag.
+    from wegov.social.models import Activity
+
+    assert services.visibility_changes(
+        Activity, "is_hidden", hidden=True, reason="x", now=now, was_hidden=False
     ) == {"is_hidden": True}
 
 
