@@ -27,7 +27,15 @@ def main(argv=None) -> None:
     )
     gen.add_argument("--allow-any-database", action="store_true")
     run = sub.add_parser("run", help="measure the read endpoints against the ceiling")
-    run.add_argument("--seconds", type=int, default=15, help="per scenario and per baseline")
+    run.add_argument(
+        "--seconds", type=int, default=5, help="per round, for the scenario and for its ceiling"
+    )
+    run.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="scenario and ceiling measured alternately this many times; medians are reported",
+    )
     run.add_argument("--connections", type=int, default=8)
     run.add_argument("--workers", type=int, default=2)
     run.add_argument("--threads", type=int, default=4)
@@ -84,6 +92,7 @@ def main(argv=None) -> None:
 
         run_bench(
             seconds=args.seconds,
+            rounds=args.rounds,
             connections=args.connections,
             workers=args.workers,
             threads=args.threads,

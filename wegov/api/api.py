@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from wegov.accounts.api import router as accounts_router
 from wegov.comments.api import router as comments_router
 from wegov.debates.api import router as debates_router
+from wegov.moderation.api import router as moderation_router
 from wegov.processes.api import router as processes_router
 from wegov.proposals.api import router as proposals_router
 from wegov.social.api import router as social_router
@@ -64,4 +65,5 @@ api.add_router("/v1/processes/", processes_router)
 api.add_router("/v1/proposals/", proposals_router)
 api.add_router("/v1/debates/", debates_router)
 api.add_router("/v1/comments/", comments_router)
+api.add_router("/v1/moderation/", moderation_router)
 api.add_router("/v1/me/", social_router)

@@ -27,10 +27,12 @@ the visitor has none, as rendering would).
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -51,7 +53,12 @@ __all__ = [
 ]
 
 SECONDS = 30
-public_pages = VersionedCache("pages", seconds=SECONDS, local_max_chars=48_000_000)
+# A page older than SECONDS (but of the current data version) is still served
+# for up to STALE_SECONDS more while one request renders it again: the 64
+# starting points of the random order, cached together, would otherwise all
+# expire together and make every worker render at once.
+STALE_SECONDS = 30
+public_pages = VersionedCache("pages", seconds=SECONDS + STALE_SECONDS, local_max_chars=48_000_000)
 
 # Letters and digits only: the same in HTML, attributes and JSON.
 CSRF_PLACEHOLDER = "wegovCsrfPlaceholder7d0c3b1e5a9f"
@@ -100,6 +107,12 @@ def _shareable(request, response) -> bool:
     )
 
 
+def _claim_refresh(key: str, version: int) -> bool:
+    """True for the one request that renders a stale page again (the others
+    keep serving it meanwhile)."""
+    return cache.add(f"{key}:refresh:{version}", 1, timeout=10)
+
+
 def cache_for_visitors(vary: Callable | None = None):
     """Serve the view's page to visitors who are not signed in from the cache.
 
@@ -115,8 +128,9 @@ def cache_for_visitors(vary: Callable | None = None):
             key = _key(request, vary(request) if vary else "")
             version, stored = public_pages.get(key)
             if stored is not None:
-                content_type, body = stored
-                return HttpResponse(_with_token(request, body), content_type=content_type)
+                content_type, body, fresh_until = stored
+                if time.time() < fresh_until or not _claim_refresh(key, version):
+                    return HttpResponse(_with_token(request, body), content_type=content_type)
             setattr(request, _CAPTURING, True)
             try:
                 response = view(request, *args, **kwargs)
@@ -125,7 +139,10 @@ def cache_for_visitors(vary: Callable | None = None):
             finally:
                 setattr(request, _CAPTURING, False)
             if _shareable(request, response):
-                public_pages.set_many(version, {key: (response["Content-Type"], response.content)})
+                fresh_until = time.time() + SECONDS
+                public_pages.set_many(
+                    version, {key: (response["Content-Type"], response.content, fresh_until)}
+                )
             if not response.streaming:
                 response.content = _with_token(request, response.content)
             return response

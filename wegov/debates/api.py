@@ -1,18 +1,31 @@
-"""Debates in the HTTP API (public reads): /api/v1/debates/."""
+"""Debates in the HTTP API: /api/v1/debates/.
+
+Reading is public. Opening, closing (with the conclusion) and reopening need a
+session (with CSRF) or an API token, and follow the same rules as the pages:
+401 without log-in, 403 with the reason when the person may not (phase,
+process settings, role), 400 with the fields' messages for bad input, 404 for
+an unknown or unpublished process or debate.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
-from wegov.processes.models import Process
+from wegov.api.auth import session_auth, token_auth
+from wegov.places.models import District
+from wegov.processes.models import Process, Topic
 
-from . import selectors
-from .models import Debate
+from . import selectors, services
+from .models import CONCLUSION_MAX, DESCRIPTION_MAX, TITLE_MAX, Debate
+
+WRITE_AUTH = [session_auth, token_auth]
 
 router = Router(tags=["debates"])
 
@@ -134,4 +147,98 @@ def get_debate(request, debate_id: int):
     debate = selectors.public_debates().filter(pk=debate_id).first()
     if debate is None:
         raise Http404
+    return _out(debate)
+
+
+class DebateIn(Schema):
+    process: str = Field(description="The process's slug (or numeric id).")
+    title: str = Field(max_length=TITLE_MAX * 2)
+    description: str = Field(max_length=DESCRIPTION_MAX * 2)
+    topic: str | None = Field(None, description="A topic (category) slug.")
+    district: str | None = Field(None, description="A district slug.")
+
+
+class ConclusionIn(Schema):
+    conclusion: str = Field(max_length=CONCLUSION_MAX * 2)
+
+
+def _named(model, slug: str | None, field: str):
+    if not slug:
+        return None
+    found = model.objects.filter(slug=slug).first()
+    if found is None:
+        raise ValidationError(
+            {field: _("There is no %(field)s “%(slug)s”.") % {"field": field, "slug": slug}}
+        )
+    return found
+
+
+def _open_debate_for(debate_id: int) -> Debate:
+    debate = selectors.public_debates().filter(pk=debate_id).first()
+    if debate is None:
+        raise Http404
+    return debate
+
+
+def _refused(reason: str | None):
+    if reason:
+        raise PermissionDenied(reason)
+
+
+WRITE_RESPONSES = {200: DebateOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post(
+    "/",
+    response={201: DebateOut, **{k: v for k, v in WRITE_RESPONSES.items() if k != 200}},
+    auth=WRITE_AUTH,
+    summary="Open a debate in a process (the administration, or citizens where allowed)",
+)
+def open_debate(request, data: DebateIn):
+    process = _process(data.process)
+    try:
+        debate = services.debate_create(
+            actor=request.auth,
+            process=process,
+            title=data.title,
+            description=data.description,
+            topic=_named(Topic, data.topic, "topic"),
+            district=_named(District, data.district, "district"),
+        )
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc) or "Permission denied."})
+    return Status(201, _out(debate))
+
+
+@router.post(
+    "/{int:debate_id}/close",
+    response=WRITE_RESPONSES,
+    auth=WRITE_AUTH,
+    summary="Close a debate with its conclusion (published on its page)",
+)
+def close_debate(request, debate_id: int, data: ConclusionIn):
+    debate = _open_debate_for(debate_id)
+    try:
+        _refused(services.close_refusal(request.auth, debate))
+        debate = services.debate_close(
+            actor=request.auth, debate=debate, conclusion=data.conclusion
+        )
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc) or "Permission denied."})
+    return _out(debate)
+
+
+@router.post(
+    "/{int:debate_id}/reopen",
+    response=WRITE_RESPONSES,
+    auth=WRITE_AUTH,
+    summary="Reopen a closed debate (process managers; audited)",
+)
+def reopen_debate(request, debate_id: int):
+    debate = _open_debate_for(debate_id)
+    try:
+        _refused(services.reopen_refusal(request.auth, debate))
+        debate = services.debate_reopen(actor=request.auth, debate=debate)
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc) or "Permission denied."})
     return _out(debate)

@@ -87,7 +87,7 @@ def present_all(targets: dict[tuple[str, int], models.Model]) -> dict:
     return presented
 
 
-def _rows(cases: list[ModerationCase]) -> list[CaseRow]:
+def case_rows(cases: list[ModerationCase]) -> list[CaseRow]:
     targets = load_targets((c.target_kind, c.target_id) for c in cases)
     presented = present_all(targets)
     rows = []
@@ -146,7 +146,7 @@ def queue(*, kind: str = "", state: str = "open", page_number=1) -> tuple[Page, 
     )
     qs = cases(kind=kind, state=state).prefetch_related(open_flags)
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(page_number)
-    return page, _rows(list(page.object_list))
+    return page, case_rows(list(page.object_list))
 
 
 def queue_counts() -> dict[str, int]:

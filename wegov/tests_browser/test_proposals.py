@@ -186,3 +186,36 @@ def test_write_and_support_without_javascript(new_context, live_server, process,
     assert "Thank you: you support this proposal." in page.content()
     trees.refresh_from_db()
     assert trees.support_count == 1
+
+
+def test_author_removes_a_coauthor_and_a_coauthor_leaves(
+    new_context, live_server, process, trees, other_citizen, citizen
+):
+    from wegov.proposals.models import Coauthorship
+    from wegov.proposals.tests.factories import CoauthorshipFactory
+
+    CoauthorshipFactory(proposal=trees, user=citizen, accepted_at=trees.created_at)
+    # The co-author leaves, without JavaScript.
+    context = new_context(java_script_enabled=False)
+    log_in_session(context, live_server.url, citizen)
+    page = context.new_page()
+    page.goto(f"/processes/square/proposals/{trees.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Stop being a co-author").click()
+    assert "You are no longer a co-author of this proposal." in page.content()
+    assert not Coauthorship.objects.exists()
+
+    # The author removes a co-author, with JavaScript; axe on the page.
+    CoauthorshipFactory(proposal=trees, user=citizen, accepted_at=trees.created_at)
+    context = new_context()
+    log_in_session(context, live_server.url, other_citizen)
+    page = context.new_page()
+    page.goto(f"/processes/square/proposals/{trees.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Invite or remove co-authors").click()
+    axe_check(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Remove – {citizen.public_name}").click()
+    assert "is no longer a co-author of this proposal." in page.content()
+    axe_check(page)
+    assert not Coauthorship.objects.exists()

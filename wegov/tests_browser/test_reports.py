@@ -143,6 +143,24 @@ def test_report_list_with_map(new_context, live_server, city, category):
     assert not csp_violations(page)
 
 
+def test_a_hidden_report_shows_its_public_reason(new_context, live_server, city, category):
+    hidden = ReportFactory(
+        category=category,
+        title="Names a neighbour",
+        is_hidden=True,
+        hidden_reason="It named a private person.",
+    )
+    page = new_context().new_page()
+    page.goto(f"/reports/{hidden.pk}/")
+    assert page.locator("h1").inner_text() == "This report is hidden"
+    assert "It named a private person." in page.locator("main").inner_text()
+    assert "Names a neighbour" not in page.content()
+    axe_check(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="All reports").click()
+    assert page.url.endswith("/reports/")
+
+
 def test_report_a_problem_without_javascript(no_js_page, city, category):
     page = no_js_page
     page.goto("/reports/new/")

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from wegov.comments import services as comment_services
 from wegov.core.pagecache import CSRF_PLACEHOLDER
 from wegov.proposals import services
+from wegov.proposals.models import Proposal
 from wegov.proposals.views import ORDER_COOKIE
 
 from .factories import ProposalFactory
@@ -116,3 +117,35 @@ def test_pages_that_are_not_found_are_not_kept(client, process):
     with CaptureQueriesContext(connection) as queries:
         assert Client().get(missing).status_code == 404
     assert len(queries) >= 1, "the second visitor's 404 was looked up again"
+
+
+def test_a_page_past_its_time_is_served_while_one_visitor_renders_it_again(
+    client, process, proposal, monkeypatch, django_assert_num_queries
+):
+    from wegov.core import pagecache
+
+    client.get(url("detail", proposal=proposal))  # kept, fresh for SECONDS
+    # Supports change by an F() update, which does not empty the cache.
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=41)
+    assert "41 supports" not in text_of(Client().get(url("detail", proposal=proposal)))
+    later = pagecache.time.time() + pagecache.SECONDS + 1
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    # Someone else is rendering it again: the kept page is served meanwhile.
+    monkeypatch.setattr(pagecache, "_claim_refresh", lambda key, version: False)
+    with django_assert_num_queries(0):
+        stale = Client().get(url("detail", proposal=proposal))
+    assert stale.status_code == 200 and "41 supports" not in text_of(stale)
+    # This visitor renders it again, and everyone after gets the new one.
+    monkeypatch.setattr(pagecache, "_claim_refresh", lambda key, version: True)
+    assert "41 supports" in text_of(Client().get(url("detail", proposal=proposal)))
+    monkeypatch.setattr(pagecache, "_claim_refresh", lambda key, version: False)
+    with django_assert_num_queries(0):
+        assert "41 supports" in text_of(Client().get(url("detail", proposal=proposal)))
+
+
+def test_only_one_visitor_claims_the_refresh(process):
+    from wegov.core import pagecache
+
+    assert pagecache._claim_refresh("page:x", 7) is True
+    assert pagecache._claim_refresh("page:x", 7) is False
+    assert pagecache._claim_refresh("page:x", 8) is True, "a new version is claimed anew"
