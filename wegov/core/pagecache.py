@@ -14,7 +14,7 @@ version, so the next visitor sees the change. A save bumps twice: at once (so
 a page rendered while the transaction is open is dropped too) and again after
 commit (so a page rendered from the old rows in the meantime is dropped).
 Writes that are neither a model save nor an event (the ``F()`` counters of
-supports and comment votes) show within ``SECONDS``.
+supports and comment votes) show within ``SECONDS + STALE_SECONDS``.
 
 *The CSRF token.* Pages hold forms (the language switcher is on every page),
 and each visitor needs their own token. While a page is rendered for the

@@ -180,9 +180,14 @@ def _open_debate_for(debate_id: int) -> Debate:
     return debate
 
 
-def _refused(reason: str | None):
+def _decide(request, debate_id: int, refusal, act):
+    """Close or reopen: 404 for a debate the public cannot see, 403 with the
+    reason when this person may not, else the debate after ``act``."""
+    debate = _open_debate_for(debate_id)
+    reason = refusal(request.auth, debate)
     if reason:
-        raise PermissionDenied(reason)
+        return Status(403, {"detail": reason})
+    return _out(act(debate))
 
 
 WRITE_RESPONSES = {200: DebateOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -217,15 +222,14 @@ def open_debate(request, data: DebateIn):
     summary="Close a debate with its conclusion (published on its page)",
 )
 def close_debate(request, debate_id: int, data: ConclusionIn):
-    debate = _open_debate_for(debate_id)
-    try:
-        _refused(services.close_refusal(request.auth, debate))
-        debate = services.debate_close(
+    return _decide(
+        request,
+        debate_id,
+        services.close_refusal,
+        lambda debate: services.debate_close(
             actor=request.auth, debate=debate, conclusion=data.conclusion
-        )
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "Permission denied."})
-    return _out(debate)
+        ),
+    )
 
 
 @router.post(
@@ -235,10 +239,9 @@ def close_debate(request, debate_id: int, data: ConclusionIn):
     summary="Reopen a closed debate (process managers; audited)",
 )
 def reopen_debate(request, debate_id: int):
-    debate = _open_debate_for(debate_id)
-    try:
-        _refused(services.reopen_refusal(request.auth, debate))
-        debate = services.debate_reopen(actor=request.auth, debate=debate)
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "Permission denied."})
-    return _out(debate)
+    return _decide(
+        request,
+        debate_id,
+        services.reopen_refusal,
+        lambda debate: services.debate_reopen(actor=request.auth, debate=debate),
+    )
