@@ -170,6 +170,30 @@ def _fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, str, floa
         )
 
 
+def _workers_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU time of the gunicorn master's workers (from /proc)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == master_pid:  # the parent pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _wrk_with_cpu(master_pid: int, *args, **kwargs) -> dict:
+    """wrk's figures plus the server's CPU milliseconds per request: unlike
+    requests per second, CPU time does not depend on how fast the machine is
+    running at the moment (other guests on the host), only on the work done."""
+    before = _workers_cpu_seconds(master_pid)
+    result = _wrk(*args, **kwargs)
+    used = _workers_cpu_seconds(master_pid) - before
+    result["cpu_ms_per_request"] = round(used * 1000 / max(1, result["requests"]), 3)
+    return result
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *_args, **_kwargs):
         return None
@@ -327,7 +351,14 @@ def _session_cookies(set_cookies: list[str]) -> str:
 
 
 def _measure(
-    scenario: dict, base: str, workdir: Path, *, seconds: int, rounds: int, connections: int
+    scenario: dict,
+    base: str,
+    workdir: Path,
+    *,
+    seconds: int,
+    rounds: int,
+    connections: int,
+    server_pid: int,
 ) -> dict:
     headers = dict(scenario.get("headers", {}))
     if scenario.get("sign_in"):
@@ -373,14 +404,14 @@ def _measure(
     apps, ceilings = [], []
     for _round in range(rounds):
         apps.append(
-            _wrk(
-                base, scenario["paths"], workdir, seconds=seconds, connections=connections,
-                headers=headers,
+            _wrk_with_cpu(
+                server_pid, base, scenario["paths"], workdir, seconds=seconds,
+                connections=connections, headers=headers,
             )
         )  # fmt: skip
         ceilings.append(
-            _wrk(
-                base, [f"/__bench__/fixed/{scenario['name']}"], workdir,
+            _wrk_with_cpu(
+                server_pid, base, [f"/__bench__/fixed/{scenario['name']}"], workdir,
                 seconds=seconds, connections=connections, headers=headers,
             )
         )  # fmt: skip
@@ -390,6 +421,13 @@ def _measure(
     ratios = [a["rps"] / c["rps"] for a, c in zip(apps, ceilings, strict=True)]
     entry["ratio"] = round(statistics.median(ratios), 3)
     entry["round_ratios"] = [round(r, 3) for r in ratios]
+    # The same ratio by the server's CPU time per request (ceiling / endpoint).
+    cpu_ratios = [
+        c["cpu_ms_per_request"] / a["cpu_ms_per_request"]
+        for a, c in zip(apps, ceilings, strict=True)
+        if a["cpu_ms_per_request"] > 0
+    ]
+    entry["cpu_ratio"] = round(statistics.median(cpu_ratios), 3) if cpu_ratios else None
     print(f"  app {entry['app']}\n  ceiling {entry['ceiling']}", flush=True)
     return entry
 
@@ -446,6 +484,7 @@ def run(
                         seconds=seconds,
                         rounds=rounds,
                         connections=connections,
+                        server_pid=server.pid,
                     )
                 )
             outcomes.append((group, facts, results))
@@ -488,7 +527,8 @@ def run(
 def _table(results: list[dict]) -> None:
     head = (
         f"{'scenario':<30} {'bytes':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} | "
-        f"{'ceil req/s':>10} {'p50':>6} {'p95':>6} | {'ratio':>6}  rounds"
+        f"{'ceil req/s':>10} {'p50':>6} {'p95':>6} | {'ratio':>6} {'cpu ms':>7} "
+        f"{'ceil':>6} {'by cpu':>6}  rounds"
     )
     print("\n" + head + "\n" + "-" * len(head))
     for r in results:
@@ -499,6 +539,8 @@ def _table(results: list[dict]) -> None:
         print(
             f"{r['name']:<30} {r['bytes']:>9,} {a['rps']:>8.1f} "
             f"{a['p50_ms']:>8.2f} {a['p95_ms']:>8.2f} | "
-            f"{c['rps']:>10.1f} {c['p50_ms']:>6.2f} {c['p95_ms']:>6.2f} | {r['ratio']:>6.0%}  "
+            f"{c['rps']:>10.1f} {c['p50_ms']:>6.2f} {c['p95_ms']:>6.2f} | {r['ratio']:>6.0%} "
+            f"{a.get('cpu_ms_per_request', 0):>7.2f} {c.get('cpu_ms_per_request', 0):>6.2f} "
+            f"{(r.get('cpu_ratio') or 0):>6.0%}  "
             + " ".join(f"{x:.0%}" for x in r.get("round_ratios", []))
         )
