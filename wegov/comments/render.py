@@ -23,6 +23,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from wegov.core.models import public_hidden_reason
+
 from .models import Comment, Stance
 from .text import render_body
 
@@ -140,8 +142,6 @@ def _node(page: _Page, node, out: list[str]) -> None:
     )
     if node.is_placeholder:
         if c.is_hidden:
-            from wegov.core.models import public_hidden_reason
-
             reason = public_hidden_reason(c.hidden_reason)
             text = (
                 _("Comment hidden by moderation: %(reason)s") % {"reason": reason}

@@ -144,10 +144,7 @@ def list_debates(request, params: Query[ListParams]):
     summary="One debate, with its conclusion when it is closed",
 )
 def get_debate(request, debate_id: int):
-    debate = selectors.public_debates().filter(pk=debate_id).first()
-    if debate is None:
-        raise Http404
-    return _out(debate)
+    return _out(_public_debate(debate_id))
 
 
 class DebateIn(Schema):
@@ -173,7 +170,7 @@ def _named(model, slug: str | None, field: str):
     return found
 
 
-def _open_debate_for(debate_id: int) -> Debate:
+def _public_debate(debate_id: int) -> Debate:
     debate = selectors.public_debates().filter(pk=debate_id).first()
     if debate is None:
         raise Http404
@@ -183,7 +180,7 @@ def _open_debate_for(debate_id: int) -> Debate:
 def _decide(request, debate_id: int, refusal, act):
     """Close or reopen: 404 for a debate the public cannot see, 403 with the
     reason when this person may not, else the debate after ``act``."""
-    debate = _open_debate_for(debate_id)
+    debate = _public_debate(debate_id)
     reason = refusal(request.auth, debate)
     if reason:
         return Status(403, {"detail": reason})

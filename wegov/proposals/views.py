@@ -503,7 +503,7 @@ def coauthor_remove(request, process, proposal):
     person = next(
         (
             c.user
-            for c in proposal.coauthorships.select_related("user")
+            for c in proposal.coauthorships.all()  # prefetched with their users
             if str(c.user.public_id) == request.POST.get("person", "")
         ),
         None,

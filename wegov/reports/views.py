@@ -161,15 +161,21 @@ def _answers(report) -> list[tuple[str, str]]:
     return rows
 
 
-def _visible_report(request, pk):
-    report = selectors.report_detail(pk)
-    if report is None or (
-        report.is_hidden and not request.user.has_perm("reports.moderate_report", report)
-    ):
-        raise Http404
+def _hidden_from(request, report) -> bool:
+    return report.is_hidden and not request.user.has_perm("reports.moderate_report", report)
+
+
+def _with_history(request, report):
     include_internal = request.user.has_perm("reports.view_internal_notes", report)
     selectors.visible_history(report, include_internal=include_internal)
     return report, include_internal
+
+
+def _visible_report(request, pk):
+    report = selectors.report_detail(pk)
+    if report is None or _hidden_from(request, report):
+        raise Http404
+    return _with_history(request, report)
 
 
 def _render_detail(request, report, include_internal, subscribe_form=None):
@@ -188,16 +194,12 @@ def _render_detail(request, report, include_internal, subscribe_form=None):
 
 def report_detail(request, pk):
     report = selectors.report_detail(pk)
-    hidden_from_viewer = (
-        report is not None
-        and report.is_hidden
-        and not request.user.has_perm("reports.moderate_report", report)
-    )
-    if hidden_from_viewer:
+    if report is None:
+        raise Http404
+    if _hidden_from(request, report):
         # The public sees that it was hidden, and why, instead of a dead link.
         return render(request, "reports/report_hidden.html", {"report": report})
-    report, include_internal = _visible_report(request, pk)
-    return _render_detail(request, report, include_internal)
+    return _render_detail(request, *_with_history(request, report))
 
 
 @require_POST

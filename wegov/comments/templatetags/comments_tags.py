@@ -19,7 +19,7 @@ from wegov.moderation.templatetags.moderation_tags import flag_links_for
 from .. import selectors
 from ..forms import CommentForm
 from ..models import MAX_DEPTH, Stance
-from ..render import STANCE_TAG_CLASS, body_html, render_thread
+from ..render import render_thread
 
 register = template.Library()
 
@@ -79,14 +79,3 @@ def comments_section(context, obj):
             (value, label, thread.stance_counts.get(value, 0)) for value, label in Stance.choices
         ],
     }
-
-
-@register.filter
-def comment_html(comment):
-    """The comment's text as safe HTML (escaped, paragraphs, links, @mentions)."""
-    return body_html(comment)
-
-
-@register.simple_tag
-def stance_tag_class(stance: str) -> str:
-    return STANCE_TAG_CLASS.get(stance, "govuk-tag--grey")
