@@ -15,6 +15,7 @@ id, title as registered and the public reason), as on the queue page.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
@@ -97,9 +98,7 @@ def _require_moderator(user) -> None:
 
 def _case_out(row: selectors.CaseRow) -> dict:
     case = row.case
-    counts = {}
-    for item in row.open_flags:
-        counts[item.reason] = counts.get(item.reason, 0) + 1
+    counts = Counter(item.reason for item in row.open_flags)
     presentation = row.presentation
     return {
         "kind": case.target_kind,
