@@ -100,6 +100,11 @@ INSTALLED_APPS = [
     "wegov.comments",
     "wegov.moderation",
     "wegov.social",
+    "wegov.osm",
+    "wegov.basemap",
+    "wegov.datalayers",
+    "wegov.mapview",
+    "wegov.opendata",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +200,16 @@ CELERY_BEAT_SCHEDULE = {
     "social-daily-digest": {
         "task": "wegov.social.tasks.send_daily_digests",
         "schedule": crontab(hour=WEGOV_DIGEST_HOUR, minute=0),
+    },
+    # Open-data files of every public dataset, regenerated each night.
+    "opendata-nightly-export": {
+        "task": "wegov.opendata.tasks.export_all_datasets",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Each external map layer says how often it is refreshed; this finds the due ones.
+    "datalayers-refresh-due": {
+        "task": "wegov.datalayers.tasks.refresh_due_layers",
+        "schedule": crontab(minute="*/10"),
     },
 }
 

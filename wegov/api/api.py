@@ -7,9 +7,15 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from wegov.accounts.api import router as accounts_router
+from wegov.basemap.api import router as basemap_router
 from wegov.comments.api import router as comments_router
+from wegov.datalayers.api import router as datalayers_router
 from wegov.debates.api import router as debates_router
+from wegov.mapview.api import router as mapview_router
 from wegov.moderation.api import router as moderation_router
+from wegov.opendata.api import router as opendata_router
+from wegov.osm.api import router as osm_router
+from wegov.places.api import router as places_router
 from wegov.processes.api import router as processes_router
 from wegov.proposals.api import router as proposals_router
 from wegov.social.api import router as social_router
@@ -67,3 +73,9 @@ api.add_router("/v1/debates/", debates_router)
 api.add_router("/v1/comments/", comments_router)
 api.add_router("/v1/moderation/", moderation_router)
 api.add_router("/v1/me/", social_router)
+api.add_router("/v1/map/", mapview_router)
+api.add_router("/v1/places/", places_router)
+api.add_router("/v1/layers/", datalayers_router)
+api.add_router("/v1/geocoding/", osm_router)
+api.add_router("/v1/basemap/", basemap_router)
+api.add_router("/v1/opendata/", opendata_router)

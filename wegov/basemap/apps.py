@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BasemapConfig(AppConfig):
+    name = "wegov.basemap"
+    label = "basemap"
+    verbose_name = _("Base-map problems")
