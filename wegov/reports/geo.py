@@ -1,87 +1,26 @@
-"""Reads for the reports map: one GeoJSON document per bounding box, built from tiles.
-
-Like a map server, the map is cut into fixed square tiles on a grid aligned
-on the globe (a power-of-two number of degrees, chosen from the box's size).
-A tile with few reports shows them one by one; a crowded tile shows grid
-clusters aggregated in the database (``GROUP BY`` on a grid cell computed from
-lat/lon), so a response stays bounded whatever the number of reports. A tile's
-features depend on the tile alone, not on the box, so every box touching the
-tile (panning, other visitors) shares the cached result, clusters never jump,
-and no cell is ever half counted.
-"""
+"""Reads for the reports map: one GeoJSON document per bounding box, built from
+tiles by ``wegov.core.maptiles`` (see there for how tiles and clusters work)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
-from array import array
-from collections import defaultdict
-from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, FloatField, IntegerField, Min, Q, QuerySet, Value
-from django.db.models.functions import Cast, Floor
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+
+from wegov.core import maptiles
+from wegov.core.maptiles import BadBBox, BBox, parse_bbox
 
 from . import cache as data_cache
 from .models import Report, Status
 from .selectors import ReportFilters, filter_reports
 
-# A box shows at most this many reports one by one (a quarter of it per tile);
-# a tile holding more shows clusters.
-MAX_FEATURES = 500
-# At street level (zoom >= STREET_ZOOM) up to MAX_STREET_FEATURES stay individual.
-STREET_ZOOM = 16
-MAX_STREET_FEATURES = 2000
-# Tiles larger than this (degrees) always cluster.
-MAX_UNCLUSTERED_SPAN = 2.0
-# A tile has CELLS_ACROSS x CELLS_ACROSS cells: CELLS_ACROSS / 2 to CELLS_ACROSS across the box.
-CELLS_ACROSS = 32
-# Cells holding a single report are shown as that report while there are at most
-# this many (a quarter of it per tile).
-MAX_SINGLE_CELL_DETAILS = 500
+__all__ = ["BBox", "BadBBox", "map_geojson", "parse_bbox"]
 
 _FEATURE_FIELDS = ("id", "lat", "lon", "title", "status", "category__service_code")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-@dataclass(frozen=True)
-class BBox:
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-    @property
-    def span(self) -> float:
-        return max(self.max_lon - self.min_lon, self.max_lat - self.min_lat)
-
-
-class BadBBox(ValueError):
-    pass
-
-
-def parse_bbox(raw: str) -> BBox:
-    """``minlon,minlat,maxlon,maxlat`` (WGS84 degrees), as Leaflet's toBBoxString() gives."""
-    parts = [p.strip() for p in (raw or "").split(",")]
-    if len(parts) != 4:
-        raise BadBBox(_("bbox must be four numbers: minlon,minlat,maxlon,maxlat."))
-    try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        raise BadBBox(_("bbox must be four numbers: minlon,minlat,maxlon,maxlat.")) from None
-    if not all(math.isfinite(v) for v in values):
-        raise BadBBox(_("bbox must be four finite numbers."))
-    box = BBox(*values)
-    if not (-90 <= box.min_lat <= 90 and -90 <= box.max_lat <= 90):
-        raise BadBBox(_("Latitudes must lie between -90 and 90."))
-    if not (-180 <= box.min_lon <= 180 and -180 <= box.max_lon <= 180):
-        raise BadBBox(_("Longitudes must lie between -180 and 180."))
-    if box.min_lon >= box.max_lon or box.min_lat >= box.max_lat:
-        raise BadBBox(_("In bbox, the minimum must be smaller than the maximum."))
-    return box
 
 
 def _base(filters: ReportFilters) -> QuerySet[Report]:
@@ -96,7 +35,8 @@ class _Writer:
         self.url_head, self.url_tail = reverse("reports:detail", args=[marker]).split(str(marker))
         self.labels = {value: str(label) for value, label in Status.choices}
 
-    def feature(self, pk, lat, lon, title, status, category) -> str:
+    def feature(self, row) -> str:
+        pk, lat, lon, title, status, category = row
         props = _dumps(
             {
                 "id": pk,
@@ -108,197 +48,24 @@ class _Writer:
             }
         )
         return (
-            f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":'
-            f"[{round(lon, 6)!r},{round(lat, 6)!r}]}},"
+            f'{{"type":"Feature","geometry":{maptiles.point_geometry(lat, lon)},'
             f'"properties":{props}}}'
         )
 
-    @staticmethod
-    def cluster(lat, lon, count) -> str:
-        return (
-            f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":'
-            f"[{round(lon, 6)!r},{round(lat, 6)!r}]}},"
-            f'"properties":{{"cluster":true,"count":{int(count)}}}}}'
-        )
-
-
-def tile_size(box: BBox) -> float:
-    """A power of two (degrees) at least the box's span: at most 2 x 2 tiles cover the box."""
-    return 2.0 ** math.ceil(math.log2(box.span))
-
-
-def cell_size(box: BBox) -> float:
-    """A power of two (degrees) giving CELLS_ACROSS/2 to CELLS_ACROSS cells across the box."""
-    return tile_size(box) / CELLS_ACROSS
-
-
-def tiles_for(box: BBox, size: float) -> list[tuple[int, int]]:
-    """The (tx, ty) of the tiles of ``size`` degrees covering ``box``, row by row.
-
-    Tile (tx, ty) holds longitudes [tx * size, (tx + 1) * size) and latitudes
-    [ty * size, (ty + 1) * size)."""
-    inverse = 1.0 / size  # exact: size is a power of two
-    x0, y0 = math.floor(box.min_lon * inverse), math.floor(box.min_lat * inverse)
-    x1 = max(x0, math.ceil(box.max_lon * inverse) - 1)
-    y1 = max(y0, math.ceil(box.max_lat * inverse) - 1)
-    return [(tx, ty) for ty in range(y0, y1 + 1) for tx in range(x0, x1 + 1)]
-
-
-def _tile_q(size: float, x0: int, y0: int, x1: int, y1: int) -> Q:
-    # Half-open, so a report on a tile edge belongs to exactly one tile.
-    # Served by the composite (lat, lon) index.
-    return Q(
-        lat__gte=y0 * size, lat__lt=(y1 + 1) * size, lon__gte=x0 * size, lon__lt=(x1 + 1) * size
-    )
-
-
-def _render_tiles(
-    filters: ReportFilters, size: float, tiles: list[tuple[int, int]], *, street: bool
-) -> dict[tuple[int, int], tuple[bool, str]]:
-    """(clustered, features text) of every tile in the rectangle spanned by ``tiles``.
-
-    Two queries however many tiles: a GROUP BY over grid cells (CELLS_ACROSS x
-    CELLS_ACROSS a tile), then the details of the reports shown one by one (all
-    of a sparse tile's; in a dense tile those alone in their cell). What a tile
-    shows depends on that tile alone, so it can be cached and shared by every
-    box that touches it."""
-    writer = _Writer()
-    qs = _base(filters).order_by()
-    x0, x1 = min(t[0] for t in tiles), max(t[0] for t in tiles)
-    y0, y1 = min(t[1] for t in tiles), max(t[1] for t in tiles)
-    inverse = CELLS_ACROSS / size  # exact: a power of two
-    cells = (
-        qs.filter(_tile_q(size, x0, y0, x1, y1))
-        .annotate(
-            gx=Cast(Floor(F("lon") * Value(inverse, FloatField())), IntegerField()),
-            gy=Cast(Floor(F("lat") * Value(inverse, FloatField())), IntegerField()),
-        )
-        .values_list("gx", "gy")
-        .annotate(n=Count("id"), alat=Avg("lat"), alon=Avg("lon"), first=Min("id"))
-        .order_by()
-    )
-    by_tile: dict[tuple[int, int], list] = {
-        (tx, ty): [] for ty in range(y0, y1 + 1) for tx in range(x0, x1 + 1)
-    }
-    for cell in cells:
-        tile = (cell[0] // CELLS_ACROSS, cell[1] // CELLS_ACROSS)
-        if tile in by_tile:  # always, short of rounding at the very edge
-            by_tile[tile].append(cell)
-    # A sparse tile shows its reports, a dense one clusters; a box has at most 4 tiles.
-    limit = (MAX_STREET_FEATURES if street else MAX_FEATURES) // 4
-    always = size > MAX_UNCLUSTERED_SPAN
-    sparse = {
-        t for t, cs in by_tile.items() if cs and not always and sum(c[2] for c in cs) <= limit
-    }
-    wanted = Q()
-    singles = []
-    for tile, tile_cells in by_tile.items():
-        if tile in sparse:
-            wanted |= _tile_q(size, *tile, *tile)
-        else:
-            alone = [c[5] for c in tile_cells if c[2] == 1]
-            if len(alone) <= MAX_SINGLE_CELL_DETAILS // 4:
-                singles.extend(alone)
-    if singles:
-        wanted |= Q(pk__in=singles)
-    details: dict[int, tuple] = {}
-    if wanted:
-        details = {row[0]: row for row in qs.filter(wanted).values_list(*_FEATURE_FIELDS)}
-    in_cells: dict[tuple[int, int], list] = defaultdict(list)  # (gx, gy): feature texts
-    for tile, tile_cells in by_tile.items():
-        if tile not in sparse:
-            for gx, gy, n, alat, alon, first in tile_cells:
-                row = details.get(first) if n == 1 else None
-                text = writer.feature(*row) if row else writer.cluster(alat, alon, n)
-                in_cells[(gx, gy)].append(text)
-    for row in sorted(details.values()):
-        gx, gy = math.floor(row[2] * inverse), math.floor(row[1] * inverse)
-        if (gx // CELLS_ACROSS, gy // CELLS_ACROSS) in sparse:
-            in_cells[(gx, gy)].append(writer.feature(*row))
-    rendered = {}
-    for tile in by_tile:
-        # One text, features in cell order (row by row), each followed by a comma;
-        # offsets[i] is where cell i starts, so a box takes its cells by slicing.
-        chunks, offsets, at = [], array("I"), 0
-        x0, y0 = tile[0] * CELLS_ACROSS, tile[1] * CELLS_ACROSS
-        for gy in range(y0, y0 + CELLS_ACROSS):
-            for gx in range(x0, x0 + CELLS_ACROSS):
-                offsets.append(at)
-                for text in in_cells.get((gx, gy), ()):
-                    chunk = _html_safe(text) + ","
-                    chunks.append(chunk)
-                    at += len(chunk)
-        offsets.append(at)
-        clustered = tile not in sparse and bool(by_tile[tile])
-        rendered[tile] = (clustered, "".join(chunks), offsets.tobytes())
-    return rendered
-
-
-def _cells_in_box(tile, value, box: BBox, inverse: float) -> str:
-    """The features of ``tile``'s cells that overlap ``box`` (each followed by a comma)."""
-    _clustered, text, offsets = value
-    if not text:
-        return ""
-    offsets = memoryview(offsets).cast("I")
-    x0, y0 = tile[0] * CELLS_ACROSS, tile[1] * CELLS_ACROSS
-    last = CELLS_ACROSS - 1
-    cx0 = min(max(math.floor(box.min_lon * inverse) - x0, 0), last)
-    cx1 = min(max(math.ceil(box.max_lon * inverse) - 1 - x0, cx0), last)
-    cy0 = min(max(math.floor(box.min_lat * inverse) - y0, 0), last)
-    cy1 = min(max(math.ceil(box.max_lat * inverse) - 1 - y0, cy0), last)
-    if cx0 == 0 and cx1 == last:
-        return text[offsets[cy0 * CELLS_ACROSS] : offsets[(cy1 + 1) * CELLS_ACROSS]]
-    return "".join(
-        text[offsets[row + cx0] : offsets[row + cx1 + 1]]
-        for row in range(cy0 * CELLS_ACROSS, (cy1 + 1) * CELLS_ACROSS, CELLS_ACROSS)
-    )
-
-
-def _tile_key(size: float, tile: tuple[int, int], filtering: str, street: bool, lang) -> str:
-    return f"reports:map:{size!r}:{tile[0]}:{tile[1]}:{int(street)}:{lang}:{filtering}"
-
-
-def _html_safe(text: str) -> str:
-    # Like Django's json_script: the document stays data even if pasted into HTML.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
 
 def map_geojson(*, box: BBox, zoom: int | None, filters: ReportFilters) -> str:
-    """The reports around ``box`` matching ``filters``, as a GeoJSON FeatureCollection text.
-
-    Built from fixed tiles of ``tile_size(box)`` degrees (a power of two at least
-    the box's span, so at most 2 x 2 tiles cover the box). A tile holding at most
-    a quarter of MAX_FEATURES public reports (of MAX_STREET_FEATURES at zoom >=
-    STREET_ZOOM) shows them one by one; a denser tile shows grid clusters
-    ``{"cluster": true, "count": n}`` (CELLS_ACROSS x CELLS_ACROSS cells a tile)
-    at their reports' mean position, a cell with one report as that report.
-    ``clustered`` says whether any tile clustered. The document holds the grid
-    cells overlapping the box, whole, so it may hold reports up to a cell
-    outside the box (a map shows what is in view and ignores the rest).
+    """The reports around ``box`` matching ``filters``, as a GeoJSON FeatureCollection text
+    (``maptiles.geojson``: tiles, grid clusters when crowded).
 
     Each tile's features are cached for cache.SECONDS under the tile, the
     filters and the language, stamped with the reports data version (see
-    cache.py): every box touching the tile shares the work, and a change shows
-    at once. A hit costs one cache round trip and no query; a miss two
-    queries, however many tiles are missing.
-    """
-    size = tile_size(box)
-    tiles = tiles_for(box, size)
-    street = zoom is not None and zoom >= STREET_ZOOM
+    cache.py), so a change shows at once."""
     filtering = hashlib.sha256(repr(filters).encode()).hexdigest()[:24]
-    lang = get_language()
-    keys = {tile: _tile_key(size, tile, filtering, street, lang) for tile in tiles}
-    version, found = data_cache.get_many(list(keys.values()))
-    if len(found) < len(keys):
-        missing = [tile for tile, key in keys.items() if key not in found]
-        rendered = _render_tiles(filters, size, missing, street=street)
-        fresh = {_tile_key(size, t, filtering, street, lang): v for t, v in rendered.items()}
-        data_cache.set_many(version, fresh)
-        found.update(fresh)
-    inverse = CELLS_ACROSS / size
-    features = "".join(_cells_in_box(t, found[keys[t]], box, inverse) for t in tiles)[:-1]
-    clustered = "true" if any(found[key][0] for key in keys.values()) else "false"
-    return (
-        f'{{"type":"FeatureCollection","clustered":{clustered},'
-        f'"cell_size":{size / CELLS_ACROSS!r},"features":[{features}]}}'
+    source = maptiles.Source(
+        queryset=_base(filters),
+        fields=_FEATURE_FIELDS,
+        feature=_Writer().feature,
+        cache=data_cache.reports_cache,
+        cache_key=f"reports:map:{get_language()}:{filtering}",
     )
+    return maptiles.geojson(source, box=box, zoom=zoom)

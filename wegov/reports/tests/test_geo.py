@@ -6,6 +6,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from wegov.core import maptiles
 from wegov.core.activity import VISIBILITY_EVENT
 from wegov.core.events import emit
 from wegov.places import services as places
@@ -100,7 +101,7 @@ def test_many_reports_are_clustered_in_the_database(client, category):
         assert set(feature["properties"]) == {"cluster", "count"}
     for feature in singles:
         assert set(feature["properties"]) >= {"id", "title", "url"}
-    assert len(features) <= geo.CELLS_ACROSS**2
+    assert len(features) <= maptiles.CELLS_ACROSS**2
 
 
 def test_street_level_shows_individual_reports_of_a_crowded_box(client, category):
@@ -220,9 +221,9 @@ def test_status_labels_follow_the_language(client, category):
 
 def test_cell_size_is_a_power_of_two_with_enough_cells():
     for span in (0.001, 0.01, 0.13, 1.0, 7.5, 360):
-        box = geo.BBox(0, 0, span, span / 2)
-        size = geo.cell_size(box)
-        assert geo.CELLS_ACROSS / 2 <= span / size <= geo.CELLS_ACROSS
+        box = maptiles.BBox(0, 0, span, span / 2)
+        size = maptiles.cell_size(box)
+        assert maptiles.CELLS_ACROSS / 2 <= span / size <= maptiles.CELLS_ACROSS
         assert size == 2.0 ** round(__import__("math").log2(size))
 
 
@@ -233,9 +234,9 @@ def test_box_query_uses_the_lat_lon_index(category):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("ANALYZE reports_report")
     box = geo.parse_bbox(BOX)
-    size = geo.tile_size(box)
-    (x0, y0), *_rest, (x1, y1) = geo.tiles_for(box, size)
-    qs = Report.objects.filter(is_hidden=False).filter(geo._tile_q(size, x0, y0, x1, y1))
+    size = maptiles.tile_size(box)
+    (x0, y0), *_rest, (x1, y1) = maptiles.tiles_for(box, size)
+    qs = Report.objects.filter(is_hidden=False).filter(maptiles.tile_q(size, x0, y0, x1, y1))
     assert "reports_lat_lon" in qs.order_by().values_list("id", "lat", "lon").explain()
 
 
@@ -243,16 +244,16 @@ def test_box_query_uses_the_lat_lon_index(category):
 
 
 def test_a_box_lies_on_at_most_four_fixed_tiles():
-    box = geo.BBox(5.378, 52.151, 5.398, 52.161)
-    size = geo.tile_size(box)
-    assert size == 2.0**-5 and geo.cell_size(box) == size / geo.CELLS_ACROSS
+    box = maptiles.BBox(5.378, 52.151, 5.398, 52.161)
+    size = maptiles.tile_size(box)
+    assert size == 2.0**-5 and maptiles.cell_size(box) == size / maptiles.CELLS_ACROSS
     # 52.15625 = 1669 * 2**-5 is a tile edge: the box spans it.
-    assert geo.tiles_for(box, size) == [(172, 1668), (172, 1669)]
-    inside = geo.BBox(5.378, 52.157, 5.398, 52.167)
-    assert geo.tiles_for(inside, geo.tile_size(inside)) == [(172, 1669)]
+    assert maptiles.tiles_for(box, size) == [(172, 1668), (172, 1669)]
+    inside = maptiles.BBox(5.378, 52.157, 5.398, 52.167)
+    assert maptiles.tiles_for(inside, maptiles.tile_size(inside)) == [(172, 1669)]
     for span in (0.001, 0.013, 0.2, 3.0, 360.0):
-        wide = geo.BBox(-180.0, -90.0, -180.0 + span, -90.0 + span / 2)
-        assert 1 <= len(geo.tiles_for(wide, geo.tile_size(wide))) <= 4
+        wide = maptiles.BBox(-180.0, -90.0, -180.0 + span, -90.0 + span / 2)
+        assert 1 <= len(maptiles.tiles_for(wide, maptiles.tile_size(wide))) <= 4
 
 
 def test_a_box_across_a_tile_edge_gets_both_tiles(client, category):
@@ -289,7 +290,7 @@ def test_clusters_do_not_move_when_panning_within_the_tiles(client, category):
     common = first & panned
     assert len(common) > 50
     # Where the views overlap they show exactly the same clusters.
-    overlap = geo.BBox(5.3845, 52.1545, 5.3915, 52.1575)
+    overlap = maptiles.BBox(5.3845, 52.1545, 5.3915, 52.1575)
     in_first = {c for c in first if overlap.min_lon < c[0][0] < overlap.max_lon}
     in_first = {c for c in in_first if overlap.min_lat < c[0][1] < overlap.max_lat}
     assert in_first and in_first <= panned
