@@ -274,8 +274,7 @@ def geojson(source: Source, *, box: BBox, zoom: int | None) -> str:
         by_tile = _render_tiles(source, size, tiles, street=street)
     else:
         keys = {
-            tile: f"{source.cache_key}:{size!r}:{tile[0]}:{tile[1]}:{int(street)}"
-            for tile in tiles
+            tile: f"{source.cache_key}:{size!r}:{tile[0]}:{tile[1]}:{int(street)}" for tile in tiles
         }
         version, found = source.cache.get_many(list(keys.values()))
         if len(found) < len(keys):
