@@ -93,7 +93,7 @@
     title.appendChild(link)
     var meta = document.createElement('p')
     meta.className = 'govuk-body-s govuk-!-margin-bottom-0'
-    meta.textContent = [props.status_label, props.category].filter(Boolean).join(' · ')
+    meta.textContent = [props.kind_label, props.status_label, props.category_label || props.category].filter(Boolean).join(' · ')
     box.appendChild(title)
     box.appendChild(meta)
     return box
@@ -112,8 +112,88 @@
 
   function clamp (value, low, high) { return Math.min(high, Math.max(low, value)) }
 
-  // The report list's map: the same filters, fetched as GeoJSON for the view.
-  function reportsMap (el) {
+  // A marker for one item: a pin coloured by kind (the legend names the colours),
+  // focusable with the keyboard, its popup built from text nodes.
+  function itemMarker (latlng, props, el) {
+    var kind = String(props.kind || 'report').replace(/[^a-z0-9_-]/gi, '')
+    var label = document.createElement('span')
+    label.className = 'govuk-visually-hidden'
+    label.textContent = String(props.kind_label || '')
+    var icon = L.divIcon({ html: label, className: 'wegov-pin wegov-pin--' + kind, iconSize: [18, 18] })
+    var title = String(props.title || '')
+    var marker = L.marker(latlng, { icon: icon, title: title, alt: title })
+    marker.bindPopup(popupFor(props, el.dataset.linkLabel || ''))
+    return marker
+  }
+
+  function boxParam (map) {
+    var b = map.getBounds()
+    return [
+      clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
+      clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)
+    ].map(function (n) { return n.toFixed(6) }).join(',')
+  }
+
+  function getJson (url, signal) {
+    return fetch(url, { signal: signal, headers: { Accept: 'application/geo+json, application/json' } })
+      .then(function (response) { return response.ok ? response.json() : null })
+  }
+
+  // District boundaries, drawn under the items; not interactive.
+  function drawAreas (map, url) {
+    getJson(url).then(function (data) {
+      if (!data) return
+      L.geoJSON(data, {
+        interactive: false,
+        style: function (feature) {
+          var city = feature.properties && feature.properties.kind === 'city'
+          return { className: 'wegov-area' + (city ? ' wegov-area--city' : ''), fill: false, weight: city ? 3 : 2 }
+        }
+      }).addTo(map)
+    }).catch(function () {})
+  }
+
+  // Open-data layers: each checkbox [data-layer-url] switches its layer on and off.
+  function dataLayers (map, el) {
+    var form = el.dataset.form ? document.getElementById(el.dataset.form) : null
+    if (!form) return
+    var shown = {}
+    var controllers = {}
+    function load (box) {
+      var url = box.dataset.layerUrl
+      if (!box.checked) {
+        if (shown[url]) { map.removeLayer(shown[url]); delete shown[url] }
+        return
+      }
+      if (controllers[url]) controllers[url].abort()
+      controllers[url] = new AbortController()
+      getJson(url + '?bbox=' + boxParam(map), controllers[url].signal).then(function (data) {
+        if (!data || !box.checked) return
+        if (shown[url]) map.removeLayer(shown[url])
+        shown[url] = L.geoJSON(data, {
+          pointToLayer: function (feature, latlng) {
+            var props = feature.properties || {}
+            var name = String(props.name || box.dataset.layerName || '')
+            var icon = L.divIcon({ html: '', className: 'wegov-pin wegov-pin--layer', iconSize: [12, 12] })
+            var marker = L.marker(latlng, { icon: icon, title: name, alt: name })
+            var text = document.createElement('p')
+            text.className = 'govuk-body-s govuk-!-margin-bottom-0'
+            text.textContent = name + ' · ' + String(box.dataset.layerName || '')
+            marker.bindPopup(text)
+            return marker
+          }
+        }).addTo(map)
+      }).catch(function () {})
+    }
+    var boxes = Array.prototype.slice.call(form.querySelectorAll('[data-layer-url]'))
+    boxes.forEach(function (box) { box.addEventListener('change', function () { load(box) }) })
+    map.on('moveend', function () { boxes.forEach(function (box) { if (box.checked) load(box) }) })
+    boxes.forEach(function (box) { if (box.checked) load(box) })
+  }
+
+  // A list's map (the reports list, the one map of everything): the page's
+  // applied filters, fetched as GeoJSON for the view.
+  function itemsMap (el) {
     var url = el.dataset.geojsonUrl
     if (!url) return
     var map = baseMap(el)
@@ -124,8 +204,10 @@
     } else {
       showCity(map, el)
     }
+    if (el.dataset.areasUrl) drawAreas(map, el.dataset.areasUrl)
     var layer = L.layerGroup().addTo(map)
     var applied = new URLSearchParams(window.location.search)
+    var forwarded = (el.dataset.params || 'category,status,district,start,end').split(',')
     var controller = null
 
     function draw (data) {
@@ -139,39 +221,34 @@
           var cluster = L.marker(latlng, { icon: clusterIcon(props.count, el.dataset.clusterLabel || '') })
           cluster.on('click', function () { map.setView(latlng, Math.min(map.getZoom() + 2, 19)) })
           layer.addLayer(cluster)
+        } else if (props.kind) {
+          layer.addLayer(itemMarker(latlng, props, el))
         } else {
           var marker = L.marker(latlng, { alt: String(props.title || ''), title: String(props.title || '') })
           marker.bindPopup(popupFor(props, el.dataset.linkLabel || ''))
           layer.addLayer(marker)
         }
       })
+      el.dispatchEvent(new CustomEvent('wegov:drawn', { bubbles: true }))
     }
 
     function load () {
-      var b = map.getBounds()
       var params = new URLSearchParams()
-      params.set('bbox', [
-        clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
-        clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)
-      ].map(function (n) { return n.toFixed(6) }).join(','))
+      params.set('bbox', boxParam(map))
       params.set('zoom', String(map.getZoom()))
-      ;['category', 'status', 'district', 'start', 'end'].forEach(function (name) {
-        var value = applied.get(name)
-        if (value) params.set(name, value)
+      forwarded.forEach(function (name) {
+        applied.getAll(name).forEach(function (value) { if (value) params.append(name, value) })
       })
       if (controller) controller.abort()
       controller = new AbortController()
-      fetch(url + '?' + params.toString(), {
-        signal: controller.signal,
-        headers: { Accept: 'application/geo+json, application/json' }
-      })
-        .then(function (response) { return response.ok ? response.json() : null })
+      getJson(url + '?' + params.toString(), controller.signal)
         .then(function (data) { if (data) draw(data) })
         .catch(function () {})
     }
 
     map.on('moveend', load)
     load()
+    dataLayers(map, el)
   }
 
   // "Use my location" in the report list's filters.
@@ -234,6 +311,6 @@
     var kind = el.dataset.map
     if (kind === 'picker') pickerMap(el)
     else if (kind === 'point') pointMap(el)
-    else if (kind === 'reports') reportsMap(el)
+    else if (kind === 'reports' || kind === 'items') itemsMap(el)
   })
 })()

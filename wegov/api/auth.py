@@ -26,9 +26,18 @@ class ActiveSessionAuth(SessionAuth):
         return None
 
 
+def anyone(request):
+    """Public reads: a visitor with no session or token is an anonymous user."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
 session_auth = ActiveSessionAuth()
 token_auth = TokenAuth()
 # Reading with either; managing credentials only from a real browser session.
 session_or_token = [session_auth, token_auth]
+# Public reads that say more to a signed-in user (e.g. "followed only").
+session_token_or_anyone = [session_auth, token_auth, anyone]
 
-__all__ = ["session_auth", "session_or_token", "token_auth"]
+__all__ = ["session_auth", "session_or_token", "session_token_or_anyone", "token_auth"]

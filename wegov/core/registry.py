@@ -52,6 +52,22 @@ class Presentation:
 
 
 @dataclass(frozen=True)
+class MapSpec:
+    """How a kind shows on the one map (``wegov.mapview``), which indexes it."""
+
+    # The rows that belong on the public map: visible, published, with a point.
+    # Takes the kind's base queryset, returns it filtered.
+    public: Callable[[models.QuerySet], models.QuerySet]
+    # (value, label) of the statuses the map filters offer, labels translated on use.
+    statuses: Callable[[], list[tuple[str, Any]]]
+    # (value, label) of the categories (report categories, proposal topics...).
+    categories: Callable[[], list[tuple[str, Any]]]
+    # Other models whose saves change which of this kind's rows are on the map:
+    # (model, instance -> queryset of this kind's rows to look at again).
+    depends_on: tuple[tuple[type[models.Model], Callable[[Any], models.QuerySet]], ...] = ()
+
+
+@dataclass(frozen=True)
 class ContributionKind:
     kind: str  # stable machine name, e.g. "report"
     label: Any  # translatable human name, e.g. _("Problem report")
@@ -75,6 +91,8 @@ class ContributionKind:
     # whose present() reads more than the row's own foreign keys (a comment
     # presents itself through its target); without it, present() per row.
     present_many: Callable[[list[models.Model]], dict[Any, Presentation]] | None = None
+    # How it shows on the one map; None: the kind has no place on a map.
+    map: MapSpec | None = None
 
     @property
     def commentable(self) -> bool:

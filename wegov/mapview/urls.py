@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "mapview"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.map_page, name="index"),
+]

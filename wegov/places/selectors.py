@@ -29,3 +29,12 @@ def is_inside_city(lat: float, lon: float) -> bool:
     if city is None:
         return True
     return _containing(Area.objects.filter(pk=city.pk), lat, lon) is not None
+
+
+def city_bounds() -> str:
+    """``minlat,minlon,maxlat,maxlon`` of the city boundary for a map's first view
+    (the maps' data-bounds attribute), or "" without a boundary."""
+    city = city_area()
+    if city is None:
+        return ""
+    return f"{city.min_lat},{city.min_lon},{city.max_lat},{city.max_lon}"

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wegov.core import personal_data, registry
-from wegov.processes.models import Action
+from wegov.processes.models import Action, Process, Topic
 
 from . import services
 from .models import Coauthorship, Proposal, Support
@@ -50,6 +50,26 @@ def comment_policy(user, proposal: Proposal) -> str | None:
     return reason
 
 
+def _map_public(queryset):
+    # Withdrawn proposals keep their page but leave the map.
+    return queryset.visible().filter(
+        state=Proposal.State.PUBLISHED, lat__isnull=False, lon__isnull=False
+    )
+
+
+def _map_categories():
+    return list(Topic.objects.order_by("name").values_list("slug", "name"))
+
+
+MAP = registry.MapSpec(
+    public=_map_public,
+    statuses=lambda: list(Proposal.AnswerState.choices),
+    categories=_map_categories,
+    # Publishing or unpublishing a process puts its proposals on the map or takes them off.
+    depends_on=((Process, lambda process: Proposal.objects.filter(process=process)),),
+)
+
+
 KIND = registry.register(
     registry.ContributionKind(
         kind=services.KIND,
@@ -70,6 +90,7 @@ KIND = registry.register(
         ),
         comment_policy=comment_policy,
         comment_stances=True,
+        map=MAP,
     )
 )
 

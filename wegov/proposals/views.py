@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wegov.core.pagecache import cache_for_visitors
 from wegov.core.paginator import KnownCountPaginator
-from wegov.places.selectors import city_area
+from wegov.places.selectors import city_bounds
 from wegov.processes.models import Action
 
 from . import forms, selectors, services
@@ -31,13 +31,6 @@ PER_PAGE = 20
 # cached pages; every proposal is still as likely as any other to come first.
 ORDER_COOKIE = "wegov_order"
 ORDER_STARTS = 64
-
-
-def _map_bounds() -> str:
-    city = city_area()
-    if city is None:
-        return ""
-    return f"{city.min_lat},{city.min_lon},{city.max_lat},{city.max_lon}"
 
 
 def _process(request, process_slug):
@@ -195,7 +188,7 @@ def _render_create(request, process, step, start, **context):
             "process": process,
             "step": step,
             "start": start,
-            "map_bounds": _map_bounds(),
+            "map_bounds": city_bounds(),
             **context,
         },
     )
@@ -396,7 +389,7 @@ def proposal_edit(request, process, proposal):
             "proposal": proposal,
             "form": form,
             "details": details,
-            "map_bounds": _map_bounds(),
+            "map_bounds": city_bounds(),
         },
     )
 

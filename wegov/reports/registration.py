@@ -5,7 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 from wegov.core import personal_data, registry
 
-from .models import Report
+from .models import Category, Report, Status
+
+
+def _map_public(queryset):
+    # Every report has a point; anonymous ones show too, without a name.
+    return queryset.filter(is_hidden=False)
+
+
+def _map_categories():
+    return list(Category.objects.order_by("name").values_list("service_code", "name"))
+
+
+MAP = registry.MapSpec(
+    public=_map_public,
+    statuses=lambda: list(Status.choices),
+    categories=_map_categories,
+)
 
 
 def present(report: Report) -> registry.Presentation:
@@ -32,6 +48,7 @@ registry.register(
         author_field="reporter",
         present=present,
         export_fields=("title", "description", "lat", "lon", "address", "status", "created_at"),
+        map=MAP,
     )
 )
 

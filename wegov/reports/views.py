@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wegov.places.selectors import city_area
+from wegov.places.selectors import city_bounds
 
 from . import forms, selectors, services
 from .models import ServiceAttribute
@@ -22,14 +22,6 @@ def _actor(request):
     return request.user if request.user.is_authenticated else None
 
 
-def _map_bounds() -> str:
-    """The city's bounding box for the maps' first view: "south,west,north,east"."""
-    city = city_area()
-    if city is None:
-        return ""
-    return f"{city.min_lat},{city.min_lon},{city.max_lat},{city.max_lon}"
-
-
 # --- Reporting a problem ------------------------------------------------------------
 
 
@@ -39,7 +31,7 @@ def _render_form(request, step, start, **context):
     return render(
         request,
         "reports/report_form.html",
-        {"step": step, "start": start, "map_bounds": _map_bounds(), **context},
+        {"step": step, "start": start, "map_bounds": city_bounds(), **context},
     )
 
 
@@ -268,7 +260,7 @@ def report_list(request):
             "form": form,
             "page": page,
             "near": filters.near,
-            "map_bounds": _map_bounds(),
+            "map_bounds": city_bounds(),
             "geojson_url": reverse("reports:map_geojson"),
         },
     )
