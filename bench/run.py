@@ -310,8 +310,14 @@ def _proposals_group() -> tuple[dict, list[dict]]:
     return facts, proposals.scenarios(facts)
 
 
+def _map_group() -> tuple[dict, list[dict]]:
+    from bench import mapview
+
+    return mapview.facts(), mapview.scenarios()
+
+
 # Each group writes bench/results/<date>-<group>.json.
-GROUPS = {"reports": _reports_group, "proposals": _proposals_group}
+GROUPS = {"reports": _reports_group, "proposals": _proposals_group, "map": _map_group}
 HTML_GROUPS = {"proposals"}  # pages with static files: collectstatic first
 SCENARIO_GROUPS = {
     "reports": {
@@ -321,6 +327,10 @@ SCENARIO_GROUPS = {
     "proposals": {
         "proposals_list_first", "proposals_list_seeded", "proposals_list_supported_p50",
         "proposal_detail_500", "proposals_list_signed_in", "proposal_detail_500_signed_in",
+    },
+    "map": {
+        "map_items_street", "map_items_city", "map_items_city_proposals",
+        "map_items_city_uncached",
     },
 }  # fmt: skip
 
