@@ -3,6 +3,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -163,7 +164,7 @@ def area_of_interest_create(*, actor, data: AreaOfInterestData) -> AreaOfInteres
     _check_owner(actor)
     cleaned = _clean_area_of_interest(data)
     # Lock the person's row: two quick submissions cannot both pass the limit.
-    type(actor).objects.select_for_update().filter(pk=actor.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).exists()
     limit = settings.WEGOV_AREAS_OF_INTEREST_MAX
     if AreaOfInterest.objects.filter(user=actor).count() >= limit:
         raise ValidationError(
