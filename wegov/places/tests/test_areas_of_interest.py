@@ -136,7 +136,7 @@ def test_pages_permission_matrix(as_role, role, citizen, west, make_area):
         if user is None:
             assert response.status_code == 302
             assert response["Location"].startswith(reverse("account_login"))
-        elif user == citizen or "/edit/" not in url and "/delete/" not in url:
+        elif user == citizen or ("/edit/" not in url and "/delete/" not in url):
             assert response.status_code == 200, url
         else:
             assert response.status_code == 404, (role, url)
