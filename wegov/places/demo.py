@@ -123,6 +123,8 @@ def load_areas_of_interest(demo) -> int:
         (3, "Near the school", (lat0 - 0.01, lon0 + 0.008, 750)),
         (4, "Zuidveld", ["zuidveld"]),
     ]
+    from django.core.exceptions import ValidationError
+
     from .services import AreaOfInterestData, area_of_interest_create
 
     made = 0
@@ -139,12 +141,16 @@ def load_areas_of_interest(demo) -> int:
                 radius_m=radius,
             )
         else:
+            picked = [districts[slug] for slug in where if slug in districts]
+            if not picked:
+                continue  # another city than Lindenbrug's
             data = AreaOfInterestData(
-                name=name,
-                kind=AreaOfInterest.Kind.DISTRICTS,
-                districts=[districts[slug] for slug in where if slug in districts],
+                name=name, kind=AreaOfInterest.Kind.DISTRICTS, districts=picked
             )
-        area_of_interest_create(actor=citizens[index], data=data)
+        try:
+            area_of_interest_create(actor=citizens[index], data=data)
+        except ValidationError:
+            continue  # a circle outside another city
         made += 1
     demo.say(f"  {made} areas of interest")
     return made
