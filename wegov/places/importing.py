@@ -63,10 +63,12 @@ class ParsedArea:
     slug: str
     population: int | None
     geom: Any  # a shapely (Multi)Polygon
+    # Where it comes from when not from the file (a district kept in the database).
+    origin: str = ""
 
     @property
     def label(self) -> str:
-        return f"feature {self.index}"
+        return self.origin or f"feature {self.index}"
 
 
 @dataclass
@@ -82,6 +84,7 @@ class ImportResult:
     # model label -> how many rows got another district.
     reassigned: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    tolerance: float = 0.0
 
     @property
     def changed(self) -> bool:
@@ -489,8 +492,10 @@ def import_places(
     every geolocated contribution the district of its point afterwards.
     ``dry_run`` does all of it and rolls back, reporting what would change.
     """
+    if tolerance is None:
+        tolerance = settings.WEGOV_PLACES_OVERLAP_TOLERANCE
     city, districts = read(data, city_name=city_name, tolerance=tolerance)
-    result = ImportResult(city=city, districts=districts, dry_run=dry_run)
+    result = ImportResult(city=city, districts=districts, dry_run=dry_run, tolerance=tolerance)
     try:
         with transaction.atomic():
             _write(result, prune=prune, reassign=reassign)
@@ -511,6 +516,33 @@ def import_places(
 
 class _DryRun(Exception):
     pass
+
+
+def _check_kept(result: ImportResult, kept: list[Area]) -> None:
+    """Districts kept from before must not overlap the file's (a renamed slug
+    would leave the old district on top of the new one)."""
+    if not kept:
+        return
+    extra = [
+        ParsedArea(
+            index=-1 - i,
+            kind=Area.Kind.DISTRICT,
+            name=a.name,
+            slug=a.slug,
+            population=a.population,
+            geom=shape(a.geometry),
+            origin="in the database, not in the file",
+        )
+        for i, a in enumerate(kept)
+    ]
+    tolerance = result.tolerance
+    errors = [
+        e for e in check(result.city, [*result.districts, *extra], tolerance) if "database" in e
+    ]
+    if errors:
+        raise PlacesImportError(
+            [*errors, "Remove the old districts with --prune, or keep them in the file."]
+        )
 
 
 def _write(result: ImportResult, *, prune: bool, reassign: bool) -> None:
@@ -542,6 +574,7 @@ def _write(result: ImportResult, *, prune: bool, reassign: bool) -> None:
         result.removed.extend(sorted(a.slug for a in gone))
     elif gone:
         result.kept.extend(sorted(a.slug for a in gone))
+        _check_kept(result, [a for a in gone if a.kind == Area.Kind.DISTRICT])
     for area in wanted:
         values = _values(area)
         row = existing.get(area.slug)

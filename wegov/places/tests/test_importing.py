@@ -313,3 +313,33 @@ def test_standard_input(tmp_path, monkeypatch):
     )
     call_command("import_places", "-", stdout=StringIO())
     assert District.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_prune_is_refused_while_reports_are_routed_by_the_district(tmp_path):
+    from wegov.reports.models import RoutingRule
+    from wegov.reports.tests.factories import CategoryFactory
+
+    run(tmp_path, collection(TOWN, WEST, EAST))
+    category = CategoryFactory()
+    RoutingRule.objects.create(
+        category=category,
+        district=District.objects.get(slug="oost"),
+        department=category.department,
+    )
+    message = fails(tmp_path, collection(TOWN, WEST), "--prune", "--tolerance", "0.5")
+    assert "'East' is used by 1 routing rules" in message
+    assert RoutingRule.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_kept_districts_must_not_overlap_the_new_ones(tmp_path):
+    run(tmp_path, collection(TOWN, WEST, EAST))
+    # The same West under a new slug: the old one would lie on top of it.
+    new_west = feature("West End", square(5.0, 52.0, 5.05, 52.1), slug="west")
+    message = fails(tmp_path, collection(TOWN, new_west, EAST))
+    assert "'West End' (feature 1) and 'West End' (in the database, not in the file)" in message
+    assert "Remove the old districts with --prune" in message
+    assert not District.objects.filter(slug="west").exists()
+    out = run(tmp_path, collection(TOWN, new_west, EAST), "--prune")
+    assert "removed: west-end" in out and "created: west" in out
