@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -135,8 +136,6 @@ def _out(area: AreaOfInterest) -> dict:
     summary="Your areas of interest",
 )
 def list_areas_of_interest(request):
-    from django.conf import settings
-
     rows = selectors.areas_of_interest_of(_user(request))
     return {
         "count": len(rows),

@@ -82,7 +82,7 @@ def feature_collection() -> dict:
 
 
 def load(demo) -> None:
-    result = importing.import_places(feature_collection())
+    result = importing.import_places(feature_collection(), announce=False)
     order = [d.slug for d in result.districts]
     found = {d.slug: d for d in District.objects.filter(slug__in=order)}
     districts = [found[slug] for slug in order]
@@ -123,34 +123,40 @@ def load_areas_of_interest(demo) -> int:
         (3, "Near the school", (lat0 - 0.01, lon0 + 0.008, 750)),
         (4, "Zuidveld", ["zuidveld"]),
     ]
-    from django.core.exceptions import ValidationError
+    from .services import circle_bbox
 
-    from .services import AreaOfInterestData, area_of_interest_create
-
+    # Written directly: the demo publishes no events (the service would).
+    city = importing.Area.objects.filter(kind=importing.Area.Kind.CITY).first()
     made = 0
     for index, name, where in wishes:
         if index >= len(citizens):
             continue
+        user = citizens[index]
         if isinstance(where, tuple):
             lat, lon, radius = where
-            data = AreaOfInterestData(
+            if city is None or city.slug != CITY[1]:
+                continue  # another city than Lindenbrug's
+            min_lat, min_lon, max_lat, max_lon = circle_bbox(lat, lon, radius)
+            AreaOfInterest.objects.create(
+                user=user,
                 name=name,
                 kind=AreaOfInterest.Kind.CIRCLE,
                 center_lat=round(lat, 6),
                 center_lon=round(lon, 6),
                 radius_m=radius,
+                min_lat=min_lat,
+                min_lon=min_lon,
+                max_lat=max_lat,
+                max_lon=max_lon,
             )
         else:
             picked = [districts[slug] for slug in where if slug in districts]
             if not picked:
                 continue  # another city than Lindenbrug's
-            data = AreaOfInterestData(
-                name=name, kind=AreaOfInterest.Kind.DISTRICTS, districts=picked
+            area = AreaOfInterest.objects.create(
+                user=user, name=name, kind=AreaOfInterest.Kind.DISTRICTS
             )
-        try:
-            area_of_interest_create(actor=citizens[index], data=data)
-        except ValidationError:
-            continue  # a circle outside another city
+            area.districts.set(picked)
         made += 1
     demo.say(f"  {made} areas of interest")
     return made

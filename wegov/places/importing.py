@@ -483,6 +483,7 @@ def import_places(
     reassign: bool = False,
     dry_run: bool = False,
     tolerance: float | None = None,
+    announce: bool = True,
 ) -> ImportResult:
     """Check and import a FeatureCollection (parsed JSON); see the module doc.
 
@@ -491,6 +492,7 @@ def import_places(
     ``prune`` (refused while something depends on them); ``reassign`` gives
     every geolocated contribution the district of its point afterwards.
     ``dry_run`` does all of it and rolls back, reporting what would change.
+    ``announce=False`` (the demo) writes no audit entry and emits no event.
     """
     if tolerance is None:
         tolerance = settings.WEGOV_PLACES_OVERLAP_TOLERANCE
@@ -498,10 +500,10 @@ def import_places(
     result = ImportResult(city=city, districts=districts, dry_run=dry_run, tolerance=tolerance)
     try:
         with transaction.atomic():
-            _write(result, prune=prune, reassign=reassign)
+            _write(result, prune=prune, reassign=reassign, announce=announce)
             if dry_run:
                 raise _DryRun
-            if result.changed:
+            if result.changed and announce:
                 emit(
                     AREAS_IMPORTED_EVENT,
                     created=list(result.created),
@@ -545,7 +547,7 @@ def _check_kept(result: ImportResult, kept: list[Area]) -> None:
         )
 
 
-def _write(result: ImportResult, *, prune: bool, reassign: bool) -> None:
+def _write(result: ImportResult, *, prune: bool, reassign: bool, announce: bool) -> None:
     city, districts = result.city, result.districts
     wanted = [city, *districts]
     existing = {a.slug: a for a in Area.objects.select_for_update().all()}
@@ -590,7 +592,7 @@ def _write(result: ImportResult, *, prune: bool, reassign: bool) -> None:
             result.updated.append(area.slug)
     if reassign:
         result.reassigned = reassign_districts()
-    if result.changed:
+    if result.changed and announce:
         audit(
             actor=None,
             action="places.imported",
