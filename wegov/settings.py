@@ -72,6 +72,11 @@ WEGOV_TILE_ATTRIBUTION = env(
     "WEGOV_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+# Places (import_places): how much two districts may overlap, or a district may
+# stick out of the city, as a share of the smaller area (0.001 = 0.1%).
+WEGOV_PLACES_OVERLAP_TOLERANCE = float(env("WEGOV_PLACES_OVERLAP_TOLERANCE", "0.001"))
+# Areas of interest: how many each person may save.
+WEGOV_AREAS_OF_INTEREST_MAX = int(env("WEGOV_AREAS_OF_INTEREST_MAX", "20"))
 
 INSTALLED_APPS = [
     "wegov.apps.WeGovAdminConfig",

@@ -20,6 +20,7 @@ Verbs in use (extend the list in ``social`` when adding one):
     debate.created, debate.closed,
     report.created, report.resolved,
     comment.created, comment.replied, comment.mentioned,
+    area.new_contribution (places: a contribution inside someone's area of interest),
     moderation.hidden, moderation.user_blocked
 """
 

@@ -6,3 +6,6 @@ class PlacesConfig(AppConfig):
     name = "wegov.places"
     label = "places"
     verbose_name = _("Places")
+
+    def ready(self):
+        from . import handlers, personal_data, rules  # noqa: F401

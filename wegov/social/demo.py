@@ -250,6 +250,11 @@ def _notifications(demo, activities, follows, now) -> list[Notification]:
 def load(demo) -> None:
     if not demo.shared.get("citizens"):
         return
+    # Areas of interest need the residents, who exist only after accounts'
+    # demo (places' own demo runs before it).
+    from wegov.places.demo import load_areas_of_interest
+
+    load_areas_of_interest(demo)
     now = timezone.now()
     processes = _processes()
     with _own_timestamps(Activity, Follow, Notification):

@@ -44,6 +44,7 @@ class NotificationType:
 ANSWERS = "answers"
 REPLIES = "replies"
 NEW_CONTRIBUTIONS = "new_contributions"
+AREAS = "areas"
 PROCESSES = "processes"
 QUALIFIED = "qualified"
 MODERATION = "moderation"
@@ -70,6 +71,15 @@ TYPES: dict[str, NotificationType] = {
             _(
                 "New proposals, debates and comments in processes, topics, districts and "
                 "contributions you follow, and by people you follow."
+            ),
+            Delivery.DAILY,
+        ),
+        NotificationType(
+            AREAS,
+            _("New contributions in my areas of interest"),
+            _(
+                "New reports, proposals and other contributions on the map inside the "
+                "circles and districts you saved as areas of interest."
             ),
             Delivery.DAILY,
         ),
@@ -157,6 +167,15 @@ VERBS: dict[str, Verb] = {
             "debate.closed",
             ANSWERS,
             _("The debate %(target)s was closed with a conclusion"),
+        ),
+        # From places: a new contribution inside someone's area of interest
+        # (personal, never in feeds; no actor: reports may be anonymous).
+        Verb(
+            "area.new_contribution",
+            AREAS,
+            _("New in an area of interest: %(target)s"),
+            personal=_("New in your area of interest: %(target)s"),
+            in_feed=False,
         ),
         Verb("comment.created", NEW_CONTRIBUTIONS, _("%(actor)s commented on %(parent)s")),
         Verb(

@@ -192,4 +192,4 @@ def test_digest_unsubscribe_turns_off_every_daily_type(
             user=digest_reader, delivery=nt.Delivery.OFF
         ).values_list("notification_type", flat=True)
     )
-    assert off == {nt.NEW_CONTRIBUTIONS, nt.PROCESSES, nt.OTHER}
+    assert off == {nt.NEW_CONTRIBUTIONS, nt.AREAS, nt.PROCESSES, nt.OTHER}
