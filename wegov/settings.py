@@ -72,6 +72,11 @@ WEGOV_TILE_ATTRIBUTION = env(
     "WEGOV_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+# Geocoding (wegov.places.geocoding): a Nominatim-compatible base URL, empty = off
+# (then the local OSM index of `manage.py import_osm` answers, if imported).
+WEGOV_GEOCODER_URL = env("WEGOV_GEOCODER_URL", "").rstrip("/")
+WEGOV_GEOCODER_TIMEOUT = float(env("WEGOV_GEOCODER_TIMEOUT", "5"))
+WEGOV_GEOCODER_USER_AGENT = env("WEGOV_GEOCODER_USER_AGENT", "")
 
 INSTALLED_APPS = [
     "wegov.apps.WeGovAdminConfig",
