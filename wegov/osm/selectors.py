@@ -228,14 +228,11 @@ class FeatureCheck:
         return self.feature is not None
 
 
-def _describe(feature: Feature) -> str:
-    """Where a feature is, in words: "Kerkstraat 12", "near Kerkstraat", or its name."""
-    if feature.name:
-        return feature.name
+def describe_feature(feature: Feature) -> str:
+    """Where a feature is, in words: "LB-00042, Kerkstraat 12", "near Kerkstraat"..."""
     found = reverse(feature.lat, feature.lon)
-    if found:
-        return found.label
-    return f"{feature.lat:.5f}, {feature.lon:.5f}"
+    parts = [feature.name or feature.ref, found.label if found else ""]
+    return ", ".join(p for p in parts if p) or f"{feature.lat:.5f}, {feature.lon:.5f}"
 
 
 def nearest_required_feature(category, lat: float, lon: float) -> FeatureCheck | None:
@@ -284,6 +281,6 @@ def nearest_required_feature(category, lat: float, lon: float) -> FeatureCheck |
         radius_m=rule.radius_m,
         feature=feature,
         distance_m=d,
-        message=_("The %(feature)s at %(place)s is %(distance)d m from this point.")
-        % {"feature": label, "place": _describe(feature), "distance": round(d)},
+        message=_("The nearest %(feature)s (%(place)s) is %(distance)d m from this point.")
+        % {"feature": label, "place": describe_feature(feature), "distance": round(d)},
     )
