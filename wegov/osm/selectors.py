@@ -222,6 +222,7 @@ class FeatureCheck:
     feature: Feature | None
     distance_m: float | None
     message: str
+    place: str = ""  # where the feature is, in words
 
     @property
     def is_near(self) -> bool:
@@ -275,6 +276,7 @@ def nearest_required_feature(category, lat: float, lon: float) -> FeatureCheck |
         )
     rule, feature, d = best
     label = feature_label(rule.feature_kind)
+    place = describe_feature(feature)
     return FeatureCheck(
         kind=rule.feature_kind,
         label=label,
@@ -282,5 +284,13 @@ def nearest_required_feature(category, lat: float, lon: float) -> FeatureCheck |
         feature=feature,
         distance_m=d,
         message=_("The nearest %(feature)s (%(place)s) is %(distance)d m from this point.")
-        % {"feature": label, "place": describe_feature(feature), "distance": round(d)},
+        % {"feature": label, "place": place, "distance": round(d)},
+        place=place,
     )
+
+
+def feature_point(feature_id: str) -> tuple[float, float] | None:
+    """(lat, lon) of an indexed feature by its id (the form's "snap to it"), or None."""
+    if not str(feature_id).isdigit():
+        return None
+    return Feature.objects.filter(pk=int(feature_id)).values_list("lat", "lon").first()
