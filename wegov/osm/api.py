@@ -103,6 +103,7 @@ def _limited(handler):
 
 @router.get(
     "/search",
+    url_name="osm_search",
     auth=None,
     response={200: SearchOut, 400: ErrorOut, 429: ErrorOut},
     summary="Find places by address or street name",
@@ -126,6 +127,7 @@ def search(request, q: str = "", limit: str = "5"):
 
 @router.get(
     "/reverse",
+    url_name="osm_reverse",
     auth=None,
     response={200: ReverseOut, 400: ErrorOut, 429: ErrorOut},
     summary="The nearest address or street of a point, and warnings about it",
