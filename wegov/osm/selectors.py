@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
@@ -111,7 +112,14 @@ def reverse(lat: float, lon: float) -> GeocodeResult | None:
 
 
 def _city_names() -> set[str]:
-    names = set(Address.objects.exclude(city="").values_list("city", flat=True).distinct()[:50])
+    """The city's name and the extract's addr:city values (cached per import)."""
+    latest = OsmImport.objects.values_list("pk", flat=True).first()
+
+    def load():
+        cities = Address.objects.exclude(city="").values_list("city", flat=True).distinct()
+        return sorted(set(cities[:50]))
+
+    names = set(cache.get_or_set(f"osm:cities:{latest}", load, 3600)) if latest else set()
     names.add(settings.WEGOV_CITY_NAME)
     return {normalise(n) for n in names if normalise(n)}
 
