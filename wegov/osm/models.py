@@ -7,6 +7,7 @@ bounding boxes in indexed float columns narrow the candidates, and Python
 (shapely, an equirectangular distance) does the exact test, as in ``places``.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -155,7 +156,8 @@ class CategoryFeatureRule(models.Model):
     radius_m = models.PositiveIntegerField(
         _("radius (metres)"),
         default=25,
-        help_text=_("The feature must be at most this far from the reported point."),
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("The feature must be at most this far from the reported point (1-1000)."),
     )
 
     class Meta:

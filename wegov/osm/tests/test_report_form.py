@@ -191,3 +191,45 @@ def test_outside_the_city_is_still_refused(client, city, category, imported):
     data = form_data(category, lat="52.5", lon="5.0")
     html = client.post(NEW, data).content.decode()
     assert "This place is outside the city" in html
+
+
+def test_a_failing_nominatim_never_breaks_the_form(client, city, category, settings, monkeypatch):
+    from wegov.places import geocoding
+
+    settings.WEGOV_GEOCODER_URL = "https://geocoder.example"
+
+    def timeout(request, timeout=None):
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(geocoding, "urlopen", timeout)
+    html = client.get(NEW).content.decode()
+    assert "Find address" in html
+    data = form_data(category, lat="", lon="", address="Kerkstraat 14", action="find")
+    response = client.post(NEW, data)
+    assert response.status_code == 200
+    assert "We could not find this address." in response.content.decode()
+    response = client.post(NEW, form_data(category, action="submit", email="a@example.org"))
+    assert response.status_code == 302
+    assert Report.objects.get().address == ""
+    api = client.get("/api/v1/geocoding/search", {"q": "Kerkstraat 14"})
+    assert api.status_code == 200 and api.json() == {"geocoder": "nominatim", "results": []}
+
+
+def test_nominatim_fills_the_address(client, city, category, settings, monkeypatch):
+    import io
+    import json
+
+    from wegov.places import geocoding
+
+    settings.WEGOV_GEOCODER_URL = "https://geocoder.example"
+    answer = {
+        "lat": "52.1553",
+        "lon": "5.389",
+        "display_name": "14, Kerkstraat, Lindenbrug",
+        "address": {"road": "Kerkstraat", "house_number": "14"},
+    }
+    monkeypatch.setattr(
+        geocoding, "urlopen", lambda request, timeout=None: io.BytesIO(json.dumps(answer).encode())
+    )
+    client.post(NEW, form_data(category, action="submit", email="a@example.org"))
+    assert Report.objects.get().address == "Kerkstraat 14"
