@@ -50,8 +50,8 @@ def test_point_inside_a_building_is_warned_then_reported_anyway(
     page.fill("#id_description", "Tiles are loose in front of the house.")
     axe_check(page)
 
-    page.locator("#id_title").press("Enter")  # Enter goes on, it does not "find"
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#id_title").press("Enter")  # Enter goes on, it does not "find"
     assert page.locator("h1").inner_text() == "Check the place"
     assert page.get_by_text(
         "This point is inside a building; is the problem on the street?"
