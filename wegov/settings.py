@@ -77,6 +77,11 @@ WEGOV_TILE_ATTRIBUTION = env(
 WEGOV_PLACES_OVERLAP_TOLERANCE = float(env("WEGOV_PLACES_OVERLAP_TOLERANCE", "0.001"))
 # Areas of interest: how many each person may save.
 WEGOV_AREAS_OF_INTEREST_MAX = int(env("WEGOV_AREAS_OF_INTEREST_MAX", "20"))
+# Geocoding (wegov.places.geocoding): a Nominatim-compatible base URL, empty = off
+# (then the local OSM index of `manage.py import_osm` answers, if imported).
+WEGOV_GEOCODER_URL = env("WEGOV_GEOCODER_URL", "").rstrip("/")
+WEGOV_GEOCODER_TIMEOUT = float(env("WEGOV_GEOCODER_TIMEOUT", "5"))
+WEGOV_GEOCODER_USER_AGENT = env("WEGOV_GEOCODER_USER_AGENT", "")
 
 INSTALLED_APPS = [
     "wegov.apps.WeGovAdminConfig",

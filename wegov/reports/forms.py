@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wegov.places import geocoding
 from wegov.places.models import District
 from wegov.places.selectors import is_inside_city
 
@@ -115,18 +116,48 @@ class ReportStartForm(forms.Form):
         help_text=_("What is wrong, and since when? Do not include personal details."),
         error_messages={"required": _("Describe the problem.")},
     )
+    # Set once the citizen has seen the warnings about the place (on water, in a
+    # building, no street lamp near...) and chose to go on; carried as hidden.
+    place_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.needs_login = False
         self.fields["category"].set_categories(active_categories())
+        self.geocoded = None
+        if self.is_bound:
+            self._geocode_address()
+
+    def _geocode_address(self) -> None:
+        """No coordinates but an address: look the address up (when a geocoder is
+        configured) and fill in the coordinates as if they had been typed."""
+        if self.data.get("lat", "").strip() or self.data.get("lon", "").strip():
+            return
+        address = self.data.get("address", "").strip()
+        if not address:
+            return
+        found = geocoding.geocode(address, limit=1)
+        if found:
+            self.geocoded = found[0]
+            self.data = self.data.copy()
+            self.data["lat"] = f"{found[0].lat:.6f}"
+            self.data["lon"] = f"{found[0].lon:.6f}"
 
     def clean(self):
         # Early answers to what the service checks again on submission, so
         # that nobody writes out the details of a report that cannot be made.
         data = super().clean()
         lat, lon = data.get("lat"), data.get("lon")
+        typed = self.data.get("lat", "").strip() or self.data.get("lon", "").strip()
+        if not typed and data.get("address") and geocoding.is_available():
+            self.add_error(
+                "address",
+                _(
+                    "We could not find this address. Choose the place on the map, "
+                    "or type its coordinates."
+                ),
+            )
         if lat is not None and lon is not None and not is_inside_city(lat, lon):
             self.add_error(
                 "lat",

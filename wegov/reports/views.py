@@ -10,12 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wegov.osm import selectors as osm_selectors
+from wegov.places import geocoding
 from wegov.places.selectors import city_bounds
 
 from . import forms, selectors, services
 from .models import ServiceAttribute
 
 PER_PAGE = 25
+# A required feature closer than this is where the citizen put the pin already.
+SNAP_MIN_METRES = 3
 
 
 def _actor(request):
@@ -31,8 +35,64 @@ def _render_form(request, step, start, **context):
     return render(
         request,
         "reports/report_form.html",
-        {"step": step, "start": start, "map_bounds": city_bounds(), **context},
+        {
+            "step": step,
+            "start": start,
+            "map_bounds": city_bounds(),
+            "geocoder_on": step == "start" and geocoding.is_available(),
+            **context,
+        },
     )
+
+
+def _find_address(request):
+    """The "Find address" button: look the typed address up and put the pin there;
+    nothing else on the form is checked yet."""
+    data = request.POST.copy()
+    data["lat"] = data["lon"] = ""
+    start = forms.ReportStartForm(data, user=request.user)
+    start.is_valid()
+    start.errors.clear()
+    found = start.geocoded
+    if found is None:
+        start.add_error(
+            "address",
+            _(
+                "We could not find this address. "
+                "Choose the place on the map, or type its coordinates."
+            )
+            if data.get("address", "").strip()
+            else _("Type an address to find, like Kerkstraat 12."),
+        )
+    return _render_form(request, "start", start, found=found)
+
+
+def _place_check(start):
+    """Warnings about the chosen place, and a feature to snap to: (warnings, feature)."""
+    data = start.cleaned_data
+    lat, lon = data["lat"], data["lon"]
+    warnings = osm_selectors.location_warnings(lat, lon)
+    check = osm_selectors.nearest_required_feature(data["category"], lat, lon)
+    snap = None
+    if check is not None and not check.is_near:
+        warnings.append(check.message)
+    elif check is not None and check.distance_m >= SNAP_MIN_METRES:
+        snap = check
+    return warnings, snap
+
+
+def _snapped(request):
+    """The posted form data, with the point moved to the feature the citizen chose."""
+    data = request.POST
+    choice = data.get("snap", "")
+    if not choice.startswith("feature:"):
+        return data
+    point = osm_selectors.feature_point(choice.removeprefix("feature:"))
+    if point is None:
+        return data
+    data = data.copy()
+    data["lat"], data["lon"] = f"{point[0]:.6f}", f"{point[1]:.6f}"
+    return data
 
 
 def _photos_lost(request, forms_with_errors) -> None:
@@ -56,15 +116,23 @@ def report_new(request):
         return _render_form(request, "start", forms.ReportStartForm(initial=initial))
 
     action = request.POST.get("action", "check")
-    start = forms.ReportStartForm(request.POST, user=request.user)
     if action == "edit":
         # Back to step 1 with everything as typed, without error messages.
-        fields = start.fields
-        typed = {name: request.POST.get(name, "") for name in fields}
+        fields = forms.ReportStartForm.base_fields
+        typed = {name: request.POST.get(name, "") for name in fields if name != "place_confirmed"}
         return _render_form(request, "start", forms.ReportStartForm(initial=typed))
+    if action == "find":
+        return _find_address(request)
+    start = forms.ReportStartForm(_snapped(request), user=request.user)
     if not start.is_valid():
         return _render_form(request, "start", start)
     category = start.cleaned_data["category"]
+
+    if not start.cleaned_data["place_confirmed"]:
+        # On water, in a building, no street lamp near: the citizen decides.
+        warnings, snap = _place_check(start)
+        if warnings or snap:
+            return _render_form(request, "place", start, warnings=warnings, snap=snap)
 
     if action == "check":
         duplicates = selectors.likely_duplicates(
@@ -85,6 +153,11 @@ def report_new(request):
     )
     if details.is_valid():
         data = start.cleaned_data
+        address = data["address"]
+        if not address.strip():
+            # The nearest address or street, from the geocoder (when there is one).
+            nearest = geocoding.reverse(data["lat"], data["lon"])
+            address = nearest.label if nearest else ""
         try:
             report = services.report_create(
                 actor=_actor(request),
@@ -94,7 +167,7 @@ def report_new(request):
                     description=data["description"],
                     lat=data["lat"],
                     lon=data["lon"],
-                    address=data["address"],
+                    address=address,
                     photos=details.cleaned_data["photos"],
                     attributes=details.attributes(),
                     anonymous=details.anonymous(),
