@@ -129,6 +129,8 @@ def generate(*, reports: int, batch: int, replace: bool, allow_any_database: boo
         "responsible_body": "CASE WHEN s.status = 'not_responsible' THEN 'ProRail' ELSE '' END",
         "confirmations_count": "floor(g.u_t * g.u_t * 6)::int",
         "is_hidden": "g.u_ch > 0.9995",
+        "hidden_reason": "''",
+        "hidden_at": "CASE WHEN g.u_ch > 0.9995 THEN now() ELSE NULL END",
         "api_client_id": "NULL",
         "device_id": "''",
         "account_id": "''",
