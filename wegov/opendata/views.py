@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from . import catalog, registry, selectors, services
 from .forms import RegenerateForm, SettingsForm
@@ -37,7 +37,7 @@ def index(request):
     )
 
 
-@require_GET
+@require_safe
 def download(request, slug: str, fmt: str):
     path = selectors.published_file(slug, fmt)
     if path is None:
