@@ -78,6 +78,13 @@ ALLOWED = {"other_staff", "admin_user"}
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_manage_link_only_for_staff_and_admins(as_role, role, world):
+    client, _user = as_role(role)
+    html = client.get(reverse("opendata:index")).content.decode()
+    assert ('id="manage-link"' in html) == (role in ALLOWED)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_staff_page_matrix(as_role, role, world):
     client, _user = as_role(role)
     response = client.get(reverse("opendata:manage"))
