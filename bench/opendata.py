@@ -101,7 +101,8 @@ def run(*, sizes: list[int], formats: list[str], results_dir: str | None) -> dic
     }
     folder = Path(results_dir) if results_dir else RESULTS
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{report['date']}-opendata-export.json"
+    suffix = "" if formats == ["csv"] else "-" + "-".join(formats)
+    path = folder / f"{report['date']}-opendata-export{suffix}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
     print(f"Results in {path}")
     return report
