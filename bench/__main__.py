@@ -1,4 +1,4 @@
-"""python -m bench {generate,run,profile}: see docs/bench.md."""
+"""python -m bench {generate,run,profile,export}: see docs/bench.md."""
 
 import argparse
 import sys
@@ -43,6 +43,15 @@ def main(argv=None) -> None:
     run.add_argument(
         "--only", nargs="*", default=[], help="scenario or group names (reports, proposals)"
     )
+    exp = sub.add_parser(
+        "export",
+        help="open-data export of reports: time and peak RSS per size (constant memory)",
+    )
+    exp.add_argument(
+        "--rows", type=int, nargs="+", default=[100_000, 1_000_000], help="sizes to export"
+    )
+    exp.add_argument("--formats", nargs="+", default=["csv"], choices=["csv", "geojson", "json"])
+    exp.add_argument("--results", default=None, help="folder for the JSON (bench/results)")
     prof = sub.add_parser("profile", help="query counts, EXPLAIN ANALYZE, cProfile per scenario")
     prof.add_argument("--only", nargs="+", required=True, help="scenario or group names")
     prof.add_argument("--repeat", type=int, default=20)
@@ -60,6 +69,11 @@ def main(argv=None) -> None:
             top=args.top,
             sort=args.sort,
         )
+        return
+    if args.command == "export":
+        from bench.opendata import run as run_export
+
+        run_export(sizes=args.rows, formats=args.formats, results_dir=args.results)
         return
     if args.command == "generate":
         wants_proposals = any(v is not None for v in (args.proposals, args.supports, args.comments))

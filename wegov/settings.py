@@ -355,6 +355,9 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Open-data files (opendata app); empty: MEDIA_ROOT/opendata. Several app
+# servers need it on a shared volume.
+WEGOV_OPENDATA_DIR = env("WEGOV_OPENDATA_DIR", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 

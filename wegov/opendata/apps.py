@@ -6,3 +6,8 @@ class OpendataConfig(AppConfig):
     name = "wegov.opendata"
     label = "opendata"
     verbose_name = _("Open data")
+
+    def ready(self):
+        from . import datasets, rules  # noqa: F401
+
+        datasets.register_all()
