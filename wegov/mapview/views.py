@@ -39,5 +39,6 @@ def map_page(request):
             "filtered": form.is_bound and any(v for k, v in request.GET.items() if k != "page"),
             "geojson_url": reverse("api:map_items"),
             "map_bounds": city_bounds(),
+            "areas_url": reverse("places:areas_geojson"),
         },
     )

@@ -24,13 +24,6 @@ def _check(request) -> None:
         raise PermissionDenied
 
 
-def _map_bounds() -> str:
-    city = selectors.city_area()
-    if city is None:
-        return ""
-    return f"{city.min_lat},{city.min_lon},{city.max_lat},{city.max_lon}"
-
-
 @login_required
 @require_GET
 def area_list(request):
@@ -63,7 +56,7 @@ def _form_page(request, form, area=None):
     return render(
         request,
         "places/areaofinterest_form.html",
-        {"form": form, "area": area, "map_bounds": _map_bounds()},
+        {"form": form, "area": area, "map_bounds": selectors.city_bounds()},
         status=400 if form.errors else 200,
     )
 

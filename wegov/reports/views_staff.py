@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wegov.accounts.models import Organisation
-from wegov.places.selectors import city_area
+from wegov.places.selectors import city_bounds
 
 from . import selectors, services
 from .forms_staff import (
@@ -358,12 +358,6 @@ def visibility(request, pk: int):
 # --- Filing on behalf of a citizen ----------------------------------------------------
 
 
-def _map_bounds() -> str:
-    """The city's bounding box for the picker's first view: "south,west,north,east"."""
-    city = city_area()
-    return f"{city.min_lat},{city.min_lon},{city.max_lat},{city.max_lon}" if city else ""
-
-
 @login_required
 def file_on_behalf(request):
     _require(request, "reports.file_on_behalf")
@@ -401,7 +395,7 @@ def file_on_behalf(request):
     return render(
         request,
         "reports/staff/file_on_behalf.html",
-        {"form": form, "map_bounds": _map_bounds()},
+        {"form": form, "map_bounds": city_bounds()},
         status=400 if form.is_bound else 200,
     )
 
