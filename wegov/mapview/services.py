@@ -14,13 +14,12 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from shapely.geometry import Point, shape
-from shapely.prepared import prep
 
 from wegov.core import registry
 from wegov.core.events import emit
 from wegov.core.versioned_cache import VersionedCache
 from wegov.places.models import Area
+from wegov.places.selectors import DistrictLocator
 
 from .models import MapItem
 
@@ -47,30 +46,20 @@ def mapped_kinds() -> list[registry.ContributionKind]:
 
 
 class _Districts:
-    """The districts, read once per batch: slug -> id, and the district of a
-    point for contributions that do not name one (so the map's district filter
-    finds every item)."""
+    """The districts, read once per batch: slug <-> id, and the district of a
+    point for contributions that do not name one (so that the map's district
+    filter finds every item)."""
 
     def __init__(self):
-        self.rows = list(Area.objects.filter(kind=Area.Kind.DISTRICT))
-        self.ids = {area.slug: area.pk for area in self.rows}
-        self.slugs = {area.pk: area.slug for area in self.rows}
-        self._shapes = None
+        rows = list(Area.objects.filter(kind=Area.Kind.DISTRICT))
+        self.ids = {area.slug: area.pk for area in rows}
+        self.slugs = {area.pk: area.slug for area in rows}
+        self.locator = DistrictLocator(rows)
 
     def id_for(self, slug: str, lat: float, lon: float) -> int | None:
         if slug in self.ids:
             return self.ids[slug]
-        if self._shapes is None:
-            self._shapes = [(area, prep(shape(area.geometry))) for area in self.rows]
-        point = Point(lon, lat)
-        for area, prepared in self._shapes:
-            if (
-                area.min_lat <= lat <= area.max_lat
-                and area.min_lon <= lon <= area.max_lon
-                and prepared.covers(point)
-            ):
-                return area.pk
-        return None
+        return self.locator.district_id(lat, lon)
 
 
 def _items(kind: registry.ContributionKind, rows: list, districts: _Districts):

@@ -29,10 +29,12 @@ from shapely.geometry import mapping, shape
 from shapely.prepared import prep
 from shapely.validation import explain_validity
 
+from wegov.core import registry
 from wegov.core.audit import audit
 from wegov.core.events import emit
 
 from .models import Area
+from .selectors import DistrictLocator
 
 POLYGONS = {"Polygon", "MultiPolygon"}
 WGS84_NAMES = {
@@ -411,37 +413,18 @@ def _blocking_references(areas: list[Area]) -> list[str]:
 
 
 def geolocated_models() -> list[tuple[type[models.Model], str]]:
-    """Models with a point (lat, lon) and a district foreign key to places:
-    (model, district field name). Found by introspection, so that places does
-    not import the apps above it."""
+    """Contribution models (core.registry) with a point (lat, lon) and a
+    district foreign key to places: (model, district field name). Found by
+    introspection, so that places does not import the apps above it; indexes
+    derived from them (the map's) follow their own contributions."""
+    contributions = {kind.model for kind in registry.kinds()}
     found = []
     for relation in _references():
         model = relation.related_model
         names = {f.name for f in model._meta.concrete_fields}
-        if {"lat", "lon"} <= names:
+        if model in contributions and {"lat", "lon"} <= names:
             found.append((model, relation.field.name))
     return found
-
-
-class _Locator:
-    """Point-in-district for many points: bounding boxes, then shapely."""
-
-    def __init__(self, districts: Iterable[Area]):
-        self.items = [
-            (a.pk, (a.min_lat, a.min_lon, a.max_lat, a.max_lon), prep(shape(a.geometry)))
-            for a in districts
-        ]
-
-    def district_id(self, lat: float, lon: float) -> int | None:
-        from shapely.geometry import Point
-
-        point = None
-        for pk, (min_lat, min_lon, max_lat, max_lon), geom in self.items:
-            if min_lat <= lat <= max_lat and min_lon <= lon <= max_lon:
-                point = point or Point(lon, lat)
-                if geom.covers(point):
-                    return pk
-        return None
 
 
 def reassign_districts(batch_size: int = 2000) -> dict[str, int]:
@@ -449,7 +432,7 @@ def reassign_districts(batch_size: int = 2000) -> dict[str, int]:
 
     Rows of a participatory process about one district keep that district (it
     is the process's, not the point's)."""
-    locator = _Locator(Area.objects.filter(kind=Area.Kind.DISTRICT))
+    locator = DistrictLocator(Area.objects.filter(kind=Area.Kind.DISTRICT))
     counts: dict[str, int] = {}
     for model, field_name in geolocated_models():
         column = f"{field_name}_id"

@@ -20,6 +20,28 @@ def _containing(queryset, lat: float, lon: float):
     return None
 
 
+class DistrictLocator:
+    """Point-in-district for many points: the districts read once, then
+    bounding boxes and prepared shapely shapes."""
+
+    def __init__(self, districts=None):
+        if districts is None:
+            districts = Area.objects.filter(kind=Area.Kind.DISTRICT)
+        self.items = [
+            (a.pk, (a.min_lat, a.min_lon, a.max_lat, a.max_lon), prep(shape(a.geometry)))
+            for a in districts
+        ]
+
+    def district_id(self, lat: float, lon: float) -> int | None:
+        point = None
+        for pk, (min_lat, min_lon, max_lat, max_lon), geom in self.items:
+            if min_lat <= lat <= max_lat and min_lon <= lon <= max_lon:
+                point = point or Point(lon, lat)
+                if geom.covers(point):
+                    return pk
+        return None
+
+
 def district_at(lat: float, lon: float) -> District | None:
     return _containing(District.objects.all(), lat, lon)
 

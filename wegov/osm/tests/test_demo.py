@@ -9,6 +9,7 @@ from wegov.osm import demo as osm_demo
 from wegov.osm import selectors
 from wegov.osm.models import Address, CategoryFeatureRule, Feature, NoPlaceArea, Street
 from wegov.places import demo as places_demo
+from wegov.places.models import Area
 from wegov.reports.tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_demo_extract_is_believable_and_quick(loaded, tmp_path):
     river = NoPlaceArea.objects.get(name="De Linde")
     districts = {d.slug: shape(d.geometry) for d in loaded["context"].shared["districts"]}
     river_shape = shape(river.geometry)
-    city = shape(places_demo.services.Area.objects.get(kind="city").geometry)
+    city = shape(Area.objects.get(kind="city").geometry)
     in_city = river_shape.intersection(city).area
     assert river_shape.intersection(districts["rivierzijde"]).area > 0.6 * in_city
     centre = river_shape.representative_point()
