@@ -72,7 +72,7 @@ class AreaOfInterestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["districts"].template_name = "places/forms/checkboxes.html"
+        self.fields["districts"].template_name = "forms/govuk_checkboxes.html"
         self.fields["districts"].label_from_instance = lambda d: d.name
         self.fields["center_district"].label_from_instance = lambda d: d.name
 

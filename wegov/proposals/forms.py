@@ -164,7 +164,7 @@ class AttachmentForm(forms.Form):
                 choices=[(str(a.pk), a.title) for a in self.existing],
                 widget=forms.CheckboxSelectMultiple,
             )
-            self.fields["remove_attachments"].template_name = "proposals/forms/checkboxes.html"
+            self.fields["remove_attachments"].template_name = "forms/govuk_checkboxes.html"
 
     def clean(self):
         data = super().clean()

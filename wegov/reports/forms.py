@@ -191,7 +191,7 @@ def _attribute_field(attribute: ServiceAttribute) -> forms.Field:
         field = forms.MultipleChoiceField(
             choices=choices, widget=forms.CheckboxSelectMultiple, **common
         )
-        field.template_name = "reports/forms/checkboxes_field.html"
+        field.template_name = "forms/govuk_checkboxes.html"
         return field
     if attribute.datatype == kind.SINGLEVALUELIST:
         if len(choices) <= MAX_RADIOS:
