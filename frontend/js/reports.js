@@ -106,7 +106,7 @@
     hidden.className = 'govuk-visually-hidden'
     hidden.textContent = ' ' + label
     node.appendChild(hidden)
-    var size = count < 10 ? 32 : count < 100 ? 40 : 48
+    var size = count < 10 ? 28 : count < 100 ? 34 : 40
     return L.divIcon({ html: node, className: 'wegov-cluster', iconSize: [size, size] })
   }
 

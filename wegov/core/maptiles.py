@@ -37,8 +37,9 @@ STREET_ZOOM = 16
 MAX_STREET_FEATURES = 2000
 # Tiles larger than this (degrees) always cluster.
 MAX_UNCLUSTERED_SPAN = 2.0
-# A tile has CELLS_ACROSS x CELLS_ACROSS cells: CELLS_ACROSS / 2 to CELLS_ACROSS across the box.
-CELLS_ACROSS = 32
+# A tile has CELLS_ACROSS x CELLS_ACROSS cells: CELLS_ACROSS / 2 to CELLS_ACROSS across the box
+# (on a 600-pixel map, a cluster every 40 to 75 pixels: the bubbles do not overlap).
+CELLS_ACROSS = 16
 # Cells holding a single point are shown as that point while there are at most
 # this many (a quarter of it per tile).
 MAX_SINGLE_CELL_DETAILS = 500

@@ -260,7 +260,7 @@ def test_a_city_wide_view_of_many_items_is_clustered_and_bounded(client, city):
     collection = items(client, zoom=12)
     assert collection["clustered"] is True
     features = collection["features"]
-    assert len(features) <= 32 * 32 * 4
+    assert len(features) <= 16 * 16 * 4
     assert sum(f["properties"].get("count", 1) for f in features) == 3000
     street = items(client, bbox="5.388,52.155,5.390,52.156", zoom=18)
     assert street["clustered"] is False
