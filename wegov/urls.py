@@ -7,6 +7,8 @@ from wegov.api.api import api
 from wegov.core import views as core_views
 
 urlpatterns = [
+    # First: the API's GeoJSON answers are its busiest, and each pattern tried costs.
+    path("api/", api.urls),
     path("", include("wegov.core.urls")),
     path("", include("wegov.accounts.urls")),
     path("accounts/", include("allauth.urls")),
@@ -26,7 +28,6 @@ urlpatterns = [
     path("basemap/", include("wegov.basemap.urls")),
     path("opendata/", include("wegov.opendata.urls")),
     path("o/", include("wegov.accounts.oidc_urls", namespace="oauth2_provider")),
-    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -133,14 +133,15 @@ def html_safe(text: str) -> str:
 class Source:
     """What one map draws: its points and how to write each as a GeoJSON feature.
 
-    ``queryset``: the filtered rows (any order; it is reset), with ``lat`` and
-    ``lon`` columns. ``fields``: the columns a feature needs, starting with
+    ``queryset``: makes the filtered rows (any order; it is reset), with
+    ``lat`` and ``lon`` columns; called only when a tile must be rendered, as
+    building a queryset costs more than a cached answer. ``fields``: the columns a feature needs, starting with
     the primary key, lat and lon. ``feature``: one row of ``fields`` -> the
     feature's JSON text. ``cache`` and ``cache_key`` (naming the filters and
     the language) share rendered tiles; without a cache every call renders.
     """
 
-    queryset: QuerySet
+    queryset: Callable[[], QuerySet]
     fields: Sequence[str]
     feature: Callable[[tuple], str]
     cache: VersionedCache | None = None
@@ -157,7 +158,7 @@ def _render_tiles(
     of a sparse tile's; in a dense tile those alone in their cell). What a tile
     shows depends on that tile alone, so it can be cached and shared by every
     box that touches it."""
-    qs = source.queryset.order_by()
+    qs = source.queryset().order_by()
     pk_name = qs.model._meta.pk.name
     x0, x1 = min(t[0] for t in tiles), max(t[0] for t in tiles)
     y0, y1 = min(t[1] for t in tiles), max(t[1] for t in tiles)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from wegov.api.auth import session_token_or_anyone
+from wegov.core import maptiles
 
 from . import selectors
-from .forms import MapItemsQueryForm
 
 router = Router(tags=["map"])
 
@@ -88,26 +90,53 @@ class FeatureCollection(Schema):
     openapi_extra={"responses": {200: {"content": {"application/geo+json": {}}}}},
 )
 def map_items(request, query: Query[MapItemsQuery]):
-    form = MapItemsQueryForm(request.GET, user=request.user)
-    if not form.is_valid():
-        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+    box, errors = _check(query, request.user)
+    if errors:
         detail = " ".join(f"{field}: {m}" for field, messages in errors.items() for m in messages)
         return Status(400, {"detail": detail, "errors": errors})
-    data = form.cleaned_data
-    if query.followed and not request.user.is_authenticated:
-        return Status(
-            400,
-            {
-                "detail": "followed: log in or send an API token to see what you follow.",
-                "errors": {"followed": ["Log in to see what you follow."]},
-            },
-        )
-    filters = form.filters()
-    body = selectors.items_geojson(filters, box=data["bbox"], zoom=data["zoom"])
+    filters = selectors.MapFilters.from_days(
+        kinds=tuple(sorted(set(query.kind))),
+        category=query.category,
+        status=query.status,
+        district=query.district,
+        start=query.start,
+        end=query.end,
+        followed_by=request.user.pk if query.followed else None,
+    )
+    body = selectors.items_geojson(filters, box=box, zoom=query.zoom)
     response = HttpResponse(body, content_type="application/geo+json")
     if filters.followed_by is None:
-        patch_cache_control(response, public=True, max_age=30)
+        response["Cache-Control"] = "public, max-age=30"
     else:
-        patch_cache_control(response, private=True, max_age=0)
+        response["Cache-Control"] = "private, max-age=0"
         patch_vary_headers(response, ["Cookie", "Authorization"])
     return response
+
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
+
+
+def _check(query: MapItemsQuery, user) -> tuple[maptiles.BBox | None, dict[str, list[str]]]:
+    """The box, and what is wrong with the query by parameter (the map's hot
+    path: no form). Unknown categories, statuses and districts are not errors:
+    they match nothing."""
+    errors: dict[str, list[str]] = {}
+    box = None
+    try:
+        box = maptiles.parse_bbox(query.bbox)
+    except maptiles.BadBBox as exc:
+        errors["bbox"] = [str(exc)]
+    if query.zoom is not None and not 0 <= query.zoom <= 24:
+        errors["zoom"] = [_("The zoom must lie between 0 and 24.")]
+    unknown = sorted(set(query.kind) - {kind for kind, _label in selectors.kind_choices()})
+    if unknown:
+        errors["kind"] = [_("Unknown kind: %(kinds)s.") % {"kinds": ", ".join(unknown)}]
+    for name in ("category", "status", "district"):
+        value = getattr(query, name)
+        if value and not SLUG.match(value):
+            errors[name] = [_("Only letters, digits, hyphens and underscores.")]
+    if query.start and query.end and query.start > query.end:
+        errors["end"] = [_("The end date must not be before the start date.")]
+    if query.followed and not user.is_authenticated:
+        errors["followed"] = [_("Log in or send an API token to see what you follow.")]
+    return box, errors

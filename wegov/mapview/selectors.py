@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from wegov.core import maptiles, registry
@@ -28,6 +29,23 @@ class MapFilters:
     start: dt.datetime | None = None  # created at or after
     end: dt.datetime | None = None  # created before
     followed_by: int | None = None  # a user's id: only what they follow
+
+    @classmethod
+    def from_days(
+        cls, *, start: dt.date | None = None, end: dt.date | None = None, **values
+    ) -> MapFilters:
+        """Filters with a date range given in days of the city's time zone,
+        both days included."""
+        tz = timezone.get_current_timezone()
+
+        def midnight(day):
+            return dt.datetime.combine(day, dt.time.min, tzinfo=tz) if day else None
+
+        return cls(
+            start=midnight(start),
+            end=midnight(end + dt.timedelta(days=1)) if end else None,
+            **values,
+        )
 
     def cache_key(self) -> str:
         return hashlib.sha256(repr(self).encode()).hexdigest()[:24]
@@ -137,7 +155,7 @@ def items_geojson(filters: MapFilters, *, box: maptiles.BBox, zoom: int | None) 
     rendered each time."""
     personal = filters.followed_by is not None
     source = maptiles.Source(
-        queryset=filter_items(filters),
+        queryset=lambda: filter_items(filters),
         fields=FEATURE_FIELDS,
         feature=_LazyWriter().feature,
         cache=None if personal else map_cache,

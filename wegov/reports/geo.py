@@ -62,7 +62,7 @@ def map_geojson(*, box: BBox, zoom: int | None, filters: ReportFilters) -> str:
     cache.py), so a change shows at once."""
     filtering = hashlib.sha256(repr(filters).encode()).hexdigest()[:24]
     source = maptiles.Source(
-        queryset=_base(filters),
+        queryset=lambda: _base(filters),
         fields=_FEATURE_FIELDS,
         feature=_Writer().feature,
         cache=data_cache.reports_cache,
