@@ -30,6 +30,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from wegov.places import geocoding
+
 from . import cache as data_cache
 from . import selectors, services
 from .models import OPEN_STATUSES, Channel
@@ -303,8 +305,21 @@ def _new_report(params, category, client) -> services.NewReport:
     """POST requests: the form, checked as far as Open311 says; the rest is the service's."""
     errors = []
     lat, lon = _param(params, "lat"), _param(params, "long")
+    address = _param(params, "address_string")
     if not lat and not lon:
-        if _param(params, "address_string") or _param(params, "address_id"):
+        found = geocoding.geocode(address, limit=1) if address else []
+        if found:
+            # The spec allows an address instead of a point; the city's
+            # geocoder (docs/osm.md) places it, as a person would on the map.
+            lat_value, lon_value = found[0].lat, found[0].lon
+        elif address and geocoding.is_available():
+            errors.append(
+                _(
+                    "address_string was not found in the city: send the location as lat and "
+                    "long (WGS84)."
+                )
+            )
+        elif address or _param(params, "address_id"):
             errors.append(
                 _(
                     "This server cannot look up addresses: send the location as lat and long "
@@ -347,7 +362,7 @@ def _new_report(params, category, client) -> services.NewReport:
         description=description,
         lat=lat_value,
         lon=lon_value,
-        address=_param(params, "address_string"),
+        address=address,
         attributes=_attributes(params),
         anonymous=True,
         email=email,

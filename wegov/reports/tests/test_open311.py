@@ -491,6 +491,28 @@ def test_post_errors(client, city, category, api_client, data, status, fragment)
     assert not Report.objects.exists()
 
 
+def test_an_address_instead_of_a_point_is_placed_by_the_city_geocoder(
+    client, city, category, api_client, tmp_path
+):
+    from wegov.osm import services as osm_services
+    from wegov.osm.tests.conftest import ADDRESS_14, small_extract
+
+    osm_services.osm_import(path=small_extract().save(tmp_path / "small.osm"))
+    response = post(
+        client, **post_data(api_client.key, lat=None, long=None, address_string="Kerkstraat 14")
+    )
+    assert response.status_code == 200, response.content
+    report = Report.objects.get()
+    assert (report.lat, report.lon) == pytest.approx(ADDRESS_14)
+    assert report.address == "Kerkstraat 14"
+    # An address the geocoder does not know: refused, with what to send instead.
+    response = post(
+        client, **post_data(api_client.key, lat=None, long=None, address_string="Nergensweg 9")
+    )
+    assert response.status_code == 400
+    assert "not found in the city" in response.json()[0]["description"]
+
+
 def test_attributes_of_every_datatype(client, city, all_types, api_client):
     data = post_data(
         api_client.key,
