@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 from wegov.core import registry
@@ -157,6 +157,11 @@ def rebuild(*, kinds: Iterable[str] | None = None, stdout=None) -> dict[str, int
         if stdout is not None:
             stdout.write(f"  {counts[kind.kind]} {kind.kind} on the map")
     transaction.on_commit(map_cache.bump)
+    with connection.cursor() as cursor:
+        # A whole new table: without fresh statistics the planner took a
+        # filtered city view for one row and scanned all of them (1.8 s
+        # instead of 12 ms over a million items).
+        cursor.execute(f"ANALYZE {MapItem._meta.db_table}")
     return counts
 
 
