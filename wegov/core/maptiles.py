@@ -135,10 +135,11 @@ class Source:
 
     ``queryset``: makes the filtered rows (any order; it is reset), with
     ``lat`` and ``lon`` columns; called only when a tile must be rendered, as
-    building a queryset costs more than a cached answer. ``fields``: the columns a feature needs, starting with
-    the primary key, lat and lon. ``feature``: one row of ``fields`` -> the
-    feature's JSON text. ``cache`` and ``cache_key`` (naming the filters and
-    the language) share rendered tiles; without a cache every call renders.
+    building a queryset costs more than a cached answer. ``fields``: the
+    columns a feature needs, starting with the primary key, lat and lon.
+    ``feature``: one row of ``fields`` -> the feature's JSON text. ``cache``
+    and ``cache_key`` (naming the filters and the language) share rendered
+    tiles; without a cache every call renders.
     """
 
     queryset: Callable[[], QuerySet]

@@ -326,3 +326,39 @@ def test_the_page_costs_the_same_queries_for_many_items(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("mapview:index"))
     assert response.content.decode().count("wegov-report-list__item") == 20
+
+
+def test_a_new_report_reaches_the_people_watching_its_area(
+    city, citizen, other_citizen, django_capture_on_commit_callbacks
+):
+    """End to end: a report filed through the service is indexed, announced,
+    and the owner of a circle around it is notified (its author is not)."""
+    from wegov.places import services as places_services
+    from wegov.reports import services as report_services
+    from wegov.social.models import Notification
+
+    places_services.area_of_interest_create(
+        actor=citizen,
+        data=places_services.AreaOfInterestData(
+            name="Around home", kind="circle", center_lat=52.156, center_lon=5.388, radius_m=300
+        ),
+    )
+    category = CategoryFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_services.report_create(
+            actor=other_citizen,
+            data=report_services.NewReport(
+                category=category,
+                title="Bench broken by the church",
+                description="The seat is split in two.",
+                lat=52.1565,
+                lon=5.3885,
+            ),
+        )
+    assert MapItem.objects.filter(kind="report", object_id=report.pk).exists()
+    notified = Notification.objects.filter(recipient=citizen)
+    assert notified.count() == 1
+    assert notified.get().notification_type == "areas"
+    assert not Notification.objects.filter(
+        recipient=other_citizen, notification_type="areas"
+    ).exists()
