@@ -91,7 +91,9 @@ def test_a_geometry_collection_is_refused_with_the_feature_index():
 def test_coordinates_out_of_range_name_the_feature():
     # Latitude first by mistake: 52 is a fine longitude, 152 no latitude.
     message = refused(collection(point(5.38, 52.15), point(52.15, 152.0)))
-    assert message.startswith("Feature 2 (index 1): the coordinates [52.15, 152.0] are out of range")
+    assert message.startswith(
+        "Feature 2 (index 1): the coordinates [52.15, 152.0] are out of range"
+    )
 
 
 def test_missing_geometry_and_non_numeric_coordinates_are_refused():
@@ -126,9 +128,7 @@ def test_csv_detects_latitude_longitude_name_and_id_columns():
     assert features[0].properties == {"id": "b1", "name": "Bench by the pond", "kind": "wood"}
 
 
-@pytest.mark.parametrize(
-    "header", ["lat,lon", "LAT,LNG", "Latitude,Longitude", "y,x", "lat,long"]
-)
+@pytest.mark.parametrize("header", ["lat,lon", "LAT,LNG", "Latitude,Longitude", "y,x", "lat,long"])
 def test_csv_common_coordinate_names(header):
     (feature,) = parse_layer_file(f"{header}\n52.1,5.3\n".encode())
     assert (feature.lat, feature.lon, feature.key) == (52.1, 5.3, "1")
@@ -166,7 +166,10 @@ def test_csv_without_recognisable_coordinates_asks_to_name_them():
         ("A,52.1,5.3\n\nB,52.1,200\n", "Line 4: the longitude 200 is out of range (-180 to 180)."),
         ("A,52.1,5.3,extra\n", "Line 2: 4 values, but the header has 3 columns."),
         ("A,,5.3\n", "Line 2: the latitude is empty."),
-        ('"A\nstill A",52.1,5.3\nB,91,5.3\n', "Line 4: the latitude 91 is out of range (-90 to 90)."),
+        (
+            '"A\nstill A",52.1,5.3\nB,91,5.3\n',
+            "Line 4: the latitude 91 is out of range (-90 to 90).",
+        ),
     ],
 )
 def test_csv_errors_name_the_line(rows, expected):
