@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,12 @@ from .models import DataLayer
 META = ["name", "slug", "description", "licence", "attribution", "source_url"]
 SOURCE = ["data_url", "format", "lat_column", "lon_column", "name_column", "key_column"]
 SCHEDULE = ["refresh_minutes", "is_public"]
+
+
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class LayerForm(forms.ModelForm):
@@ -22,6 +29,7 @@ class LayerForm(forms.ModelForm):
 
     class Meta:
         model = DataLayer
+        formfield_callback = _formfield
         fields = [*META, "data_url", "format", *SOURCE[2:], *SCHEDULE]
         labels = {
             "name": _("Name"),
