@@ -200,3 +200,18 @@ def test_report_and_proposal_pages_show_the_links(client, report, benches, citiz
     ).content.decode()
     assert "“School bench” (Benches layer)" in page
     assert link_url(proposal, "proposal") in page
+
+
+def test_links_are_in_the_linkers_data_export_and_survive_erasure(report, benches, citizen):
+    from wegov.core import personal_data
+
+    services.feature_link(actor=citizen, contribution=report, feature=benches["near"])
+    section = {s.name: s for s in personal_data.sections()}["datalayers_links"]
+    exported = section.export(citizen)
+    assert [(x["contribution_kind"], x["layer"], x["feature"]) for x in exported] == [
+        ("report", "benches", "b1")
+    ]
+    section.erase(citizen)
+    link = FeatureLink.objects.get()
+    assert link.linked_by is None and link.feature == benches["near"]
+    assert section.export(citizen) == []
