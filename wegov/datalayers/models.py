@@ -117,7 +117,7 @@ class LayerFeature(models.Model):
     class Meta:
         verbose_name = _("layer feature")
         verbose_name_plural = _("layer features")
-        ordering = ["layer", "id"]
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["layer", "key"], name="datalayers_feature_key_unique"),
             models.CheckConstraint(
