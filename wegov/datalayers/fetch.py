@@ -92,7 +92,10 @@ def fetch_url(url: str) -> bytes:
         raise FetchError(_("The URL could not be fetched: %(reason)s.") % {"reason": exc}) from None
 
 
+def megabytes(limit: int) -> str:
+    """20971520 -> "20", 100000 -> "0.1"."""
+    return f"{limit / (1024 * 1024):.1f}".removesuffix(".0")
+
+
 def _too_big(limit: int) -> str:
-    return _("The file is larger than the limit of %(mb)s MB.") % {
-        "mb": round(limit / (1024 * 1024), 1)
-    }
+    return _("The file is larger than the limit of %(mb)s MB.") % {"mb": megabytes(limit)}

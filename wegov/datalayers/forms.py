@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .fetch import megabytes
 from .models import DataLayer
 
 META = ["name", "slug", "description", "licence", "attribution", "source_url"]
@@ -76,7 +77,7 @@ class LayerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        mb = round(settings.WEGOV_DATALAYERS_MAX_BYTES / (1024 * 1024), 1)
+        mb = megabytes(settings.WEGOV_DATALAYERS_MAX_BYTES)
         self.fields["upload"].help_text = self.fields["upload"].help_text % {"mb": mb}
         self.fields["slug"].required = False
         if self.instance.pk and self.instance.upload:

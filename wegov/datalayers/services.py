@@ -74,7 +74,7 @@ def _read_upload(upload) -> bytes:
         raise ValidationError(
             {
                 "upload": _("The file is larger than the limit of %(mb)s MB.")
-                % {"mb": round(limit / (1024 * 1024), 1)}
+                % {"mb": fetch.megabytes(limit)}
             }
         )
     upload.seek(0)
@@ -83,7 +83,7 @@ def _read_upload(upload) -> bytes:
         raise ValidationError(
             {
                 "upload": _("The file is larger than the limit of %(mb)s MB.")
-                % {"mb": round(limit / (1024 * 1024), 1)}
+                % {"mb": fetch.megabytes(limit)}
             }
         )
     return content
