@@ -359,6 +359,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # servers need it on a shared volume.
 WEGOV_OPENDATA_DIR = env("WEGOV_OPENDATA_DIR", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# External map layers (datalayers): the largest file an administrator may upload or a
+# layer URL may return, the most features one layer may hold, how long a fetch may
+# take, and the most features one /layers/<slug>.geojson answer carries.
+WEGOV_DATALAYERS_MAX_BYTES = int(env("WEGOV_DATALAYERS_MAX_BYTES", str(20 * 1024 * 1024)))
+WEGOV_DATALAYERS_MAX_FEATURES = int(env("WEGOV_DATALAYERS_MAX_FEATURES", "50000"))
+WEGOV_DATALAYERS_FETCH_TIMEOUT = float(env("WEGOV_DATALAYERS_FETCH_TIMEOUT", "30"))
+WEGOV_DATALAYERS_GEOJSON_LIMIT = int(env("WEGOV_DATALAYERS_GEOJSON_LIMIT", "5000"))
 
 
 # --- Email ----------------------------------------------------------------
