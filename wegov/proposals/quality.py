@@ -22,11 +22,15 @@ BATCH = 500
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+STOP = frozenset().union(*quality.STOPWORDS.values())
+
+
 def tokens(title: str) -> set[str]:
-    """Lower-case words of two letters or more, accents removed."""
+    """Lower-case words of two letters or more, accents and the languages'
+    commonest words (core.quality.STOPWORDS) removed."""
     plain = unicodedata.normalize("NFKD", title.casefold())
     plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return {t for t in TOKEN.findall(plain) if len(t) >= 2}
+    return {t for t in TOKEN.findall(plain) if len(t) >= 2 and t not in STOP}
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

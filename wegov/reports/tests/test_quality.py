@@ -74,9 +74,7 @@ def test_not_a_duplicate_when_far_old_or_another_category(
         category=category if same_category else CategoryFactory(department=department),
         lat=metres_north(metres),
     )
-    Report.objects.filter(pk=earlier.pk).update(
-        created_at=timezone.now() - dt.timedelta(days=days)
-    )
+    Report.objects.filter(pk=earlier.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
     report = services.report_create(actor=citizen, data=new(category))
     duplicate = next(p for p in report.quality_parts if p["name"] == "duplicate")
     assert duplicate["points"] == 20
@@ -164,9 +162,7 @@ def test_queue_sorts_by_quality_lowest_first(as_role, category):
     assert "Not scored" in page
 
 
-def test_quality_column_adds_no_query_per_row(
-    as_role, category, django_assert_max_num_queries
-):
+def test_quality_column_adds_no_query_per_row(as_role, category, django_assert_max_num_queries):
     for score in range(60):
         ReportFactory(category=category, quality_score=score, quality_parts=[{"name": "x"}])
     client, _user = as_role("staff")
