@@ -101,7 +101,7 @@ class BaseMapFlag(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(osm_type="", osm_id__isnull=True)
-                | Q(osm_type__in=OsmType.values, osm_id__gt=0),
+                | Q(osm_type__in=OsmType.values, osm_id__isnull=False, osm_id__gt=0),
                 name="basemap_flag_osm_reference_whole",
             ),
             models.CheckConstraint(
