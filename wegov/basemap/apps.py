@@ -6,3 +6,6 @@ class BasemapConfig(AppConfig):
     name = "wegov.basemap"
     label = "basemap"
     verbose_name = _("Base-map problems")
+
+    def ready(self):
+        from . import rules  # noqa: F401

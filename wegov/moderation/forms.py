@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wegov.core import registry
 
 from .models import APPEAL_MAX, DETAILS_MAX, NOTE_MAX, NOTICE_MAX, PUBLIC_REASON_MAX, Reason
-from .selectors import STATE_FILTERS
+from .selectors import QUEUE_ORDERS, STATE_FILTERS
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -174,6 +174,20 @@ class QueueFilterForm(forms.Form):
                     _("Hidden"),
                     _("Restored"),
                     _("All"),
+                ],
+                strict=True,
+            )
+        ),
+    )
+    order = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=list(
+            zip(
+                QUEUE_ORDERS,
+                [
+                    _("Queue order (hidden by flags, most flagged)"),
+                    _("Quality score, lowest first"),
                 ],
                 strict=True,
             )

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from wegov.core import registry
+from wegov.core import quality, registry
 from wegov.core.models import AuditEntry
 
 from .models import Block, BlockAppeal, Flag, ModerationCase, Reason
@@ -24,6 +24,28 @@ QUEUE_PAGE_SIZE = 25
 
 # Queue filter values for the state; "open" (the default) is pending then hidden.
 STATE_FILTERS = ("open", "pending", "hidden", "restored", "all")
+# Queue orders: the moderation order, or lowest quality score first.
+QUEUE_ORDERS = ("queue", "quality")
+
+
+def with_quality_score(qs: models.QuerySet) -> models.QuerySet:
+    """Annotate each case with its target's quality score (``quality_score``;
+    None for kinds that have none), one subquery per scored kind in the same
+    query: no query per row."""
+    whens = [
+        When(
+            target_kind=kind,
+            then=models.Subquery(
+                scored.model.objects.filter(pk=models.OuterRef("target_id")).values(
+                    "quality_score"
+                )[:1]
+            ),
+        )
+        for kind, scored in sorted(quality.SCORED_KINDS.items())
+    ]
+    if not whens:
+        return qs.annotate(quality_score=Value(None, output_field=IntegerField()))
+    return qs.annotate(quality_score=Case(*whens, default=Value(None), output_field=IntegerField()))
 
 
 @dataclass
@@ -135,8 +157,11 @@ def cases(*, kind: str = "", state: str = "open") -> models.QuerySet:
     )
 
 
-def queue(*, kind: str = "", state: str = "open", page_number=1) -> tuple[Page, list[CaseRow]]:
-    """One page of the moderation queue, with targets and open flags loaded."""
+def queue(
+    *, kind: str = "", state: str = "open", order: str = "queue", page_number=1
+) -> tuple[Page, list[CaseRow]]:
+    """One page of the moderation queue, with targets and open flags loaded,
+    and each case's ``quality_score`` (reports and proposals)."""
     open_flags = Prefetch(
         "flags",
         queryset=Flag.objects.filter(dismissed_at__isnull=True).only(
@@ -144,7 +169,9 @@ def queue(*, kind: str = "", state: str = "open", page_number=1) -> tuple[Page, 
         ),
         to_attr="open_flag_list",
     )
-    qs = cases(kind=kind, state=state).prefetch_related(open_flags)
+    qs = with_quality_score(cases(kind=kind, state=state).prefetch_related(open_flags))
+    if order == "quality":
+        qs = qs.order_by(models.F("quality_score").asc(nulls_last=True), "state_rank", "id")
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(page_number)
     return page, case_rows(list(page.object_list))
 

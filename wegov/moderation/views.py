@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wegov.accounts.models import User
+from wegov.core import quality
 
 from . import selectors, services
 from .forms import (
@@ -108,15 +109,18 @@ def flag(request, kind: str, object_id: int):
 def queue(request):
     filters = QueueFilterForm(request.GET or None)
     status = 200
-    kind = state = ""
+    kind = state = order = ""
     if filters.is_bound:
         if filters.is_valid():
             kind = filters.cleaned_data["kind"]
             state = filters.cleaned_data["state"]
+            order = filters.cleaned_data["order"]
         else:
             status = 400
     state = state or "open"
-    page, rows = selectors.queue(kind=kind, state=state, page_number=request.GET.get("page"))
+    page, rows = selectors.queue(
+        kind=kind, state=state, order=order or "queue", page_number=request.GET.get("page")
+    )
     return render(
         request,
         "moderation/queue.html",
@@ -126,6 +130,7 @@ def queue(request):
             "rows": rows,
             "state": state,
             "counts": selectors.queue_counts(),
+            "scored_kinds": list(quality.SCORED_KINDS),
         },
         status=status,
     )
@@ -154,6 +159,7 @@ def _render_case(request, kind_, obj, *, status=200, **forms):
             "author": author,
             "author_record": selectors.author_record(author),
             "can_block": can_block,
+            "scored": kind_.kind in quality.SCORED_KINDS,
             "hide_form": forms.get("hide_form")
             or HideForm(initial={"public_reason": row.case.public_reason}),
             "restore_form": forms.get("restore_form") or RestoreForm(),

@@ -8,4 +8,4 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self):
-        from . import handlers, registration, rules  # noqa: F401
+        from . import handlers, quality, registration, rules  # noqa: F401

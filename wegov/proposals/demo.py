@@ -17,6 +17,7 @@ from django.utils import timezone
 from wegov.accounts.models import Membership
 from wegov.places.selectors import district_at
 
+from . import quality
 from .models import Coauthorship, Proposal, Support
 
 CENTRE = (52.1561, 5.3878)
@@ -750,6 +751,8 @@ def load(demo) -> None:
     Coauthorship.objects.bulk_create(coauthors)
 
     proposals = [p for p, _t, _e in rows]
+    # Bulk-inserted rows bypass the services: score them in one pass.
+    quality.rescore()
     demo.shared["proposals"] = proposals
     demo.say(
         f"  {len(proposals)} proposals with {len(supports)} supports, "

@@ -115,6 +115,9 @@ class Proposal(TimeStampedModel, Moderated):
     shuffle_key = models.IntegerField(
         _("place in the random order"), default=new_shuffle_key, editable=False
     )
+    # Staff and moderators only (core.quality): 0..100, None until scored.
+    quality_score = models.SmallIntegerField(_("quality score"), null=True, blank=True)
+    quality_parts = models.JSONField(_("quality score parts"), default=list, blank=True)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -171,6 +174,11 @@ class Proposal(TimeStampedModel, Moderated):
             models.CheckConstraint(
                 condition=~Q(body="") & LessThanOrEqual(Length("body"), BODY_MAX),
                 name="proposals_body_length",
+            ),
+            models.CheckConstraint(
+                condition=Q(quality_score__isnull=True)
+                | (Q(quality_score__gte=0) & Q(quality_score__lte=100)),
+                name="proposals_quality_score_range",
             ),
         ]
 

@@ -29,6 +29,7 @@ from wegov.core.audit import audit
 from wegov.places.selectors import district_at, is_inside_city
 from wegov.processes.models import Action, Process
 
+from . import quality
 from .attachments import MAX_ATTACHMENTS, check_attachment
 from .models import BODY_MAX, TITLE_MAX, Coauthorship, Proposal, ProposalAttachment, Support
 from .rules import is_proposal_author, is_proposal_writer, may_answer, may_support_as_resident
@@ -301,6 +302,7 @@ def proposal_create(
     with transaction.atomic():
         proposal = Proposal.objects.create(process=process, author=actor, **values)
         _save_attachments(proposal, checked)
+        quality.score(proposal)
         publish(
             "proposal.created",
             actor=actor,
@@ -335,6 +337,7 @@ def proposal_update(
         for name, value in values.items():
             setattr(proposal, name, value)
         proposal.save(update_fields=[*values, "updated_at"])
+        quality.score(proposal)
         if remove:
             for attachment in proposal.attachments.filter(pk__in=remove):
                 attachment.file.delete(save=False)

@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Problem reports")
 
     def ready(self):
-        from . import cache, notifications, registration  # noqa: F401
+        from . import cache, notifications, quality, registration  # noqa: F401

@@ -19,6 +19,7 @@ from shapely.prepared import prep
 
 from wegov.accounts.models import Membership
 
+from . import quality
 from .models import (
     Category,
     Channel,
@@ -744,6 +745,8 @@ def load(demo) -> None:
     ReportAttributeValue.objects.bulk_create(attribute_values, batch_size=500)
     _insert(Confirmation, confirmations)
     _insert(Subscription, subscriptions)
+    # Bulk-inserted rows bypass the services: score them in one pass.
+    quality.rescore()
     demo.say(
         f"  {len(categories)} report categories, {len(plans)} reports, {len(updates)} updates, "
         f"{len(confirmations)} confirmations"

@@ -25,6 +25,7 @@ ORDERING_LABELS = {
     "oldest": _("Age, oldest first"),
     "newest": _("Age, newest first"),
     "confirmations": _("Confirmations, most first"),
+    "quality": _("Quality score, lowest first"),
 }
 assert set(ORDERING_LABELS) == set(QUEUE_ORDERINGS)
 

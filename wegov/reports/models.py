@@ -224,6 +224,9 @@ class Report(TimeStampedModel):
     account_id = models.CharField(max_length=100, blank=True)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    # Staff only (core.quality): 0..100, None until scored; the parts say why.
+    quality_score = models.SmallIntegerField(_("quality score"), null=True, blank=True)
+    quality_parts = models.JSONField(_("quality score parts"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("report")
@@ -240,6 +243,7 @@ class Report(TimeStampedModel):
             models.Index(fields=["category", "created_at"], name="reports_category_created"),
             models.Index(fields=["department", "status"], name="reports_department_status"),
             models.Index(fields=["updated_at"], name="reports_updated"),
+            models.Index(fields=["department", "quality_score"], name="reports_department_quality"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -251,6 +255,11 @@ class Report(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(confirmations_count__gte=0), name="reports_confirmations_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=Q(quality_score__isnull=True)
+                | (Q(quality_score__gte=0) & Q(quality_score__lte=100)),
+                name="reports_quality_score_range",
             ),
         ]
 

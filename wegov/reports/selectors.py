@@ -8,7 +8,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import OPEN_STATUSES, Category, Report, ReportUpdate, Status
@@ -119,6 +119,8 @@ QUEUE_ORDERINGS = {
     "newest": ("-created_at",),
     "due": ("due_at",),
     "confirmations": ("-confirmations_count", "created_at"),
+    # Lowest quality first (unscored last): staff check the doubtful ones.
+    "quality": (F("quality_score").asc(nulls_last=True), "created_at"),
 }
 
 

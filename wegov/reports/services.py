@@ -18,6 +18,7 @@ from wegov.core.audit import audit
 from wegov.core.events import emit
 from wegov.places.selectors import district_at, is_inside_city
 
+from . import quality
 from .models import (
     CLOSED_STATUSES,
     Category,
@@ -194,6 +195,7 @@ def report_create(*, actor, data: NewReport, filed_by=None) -> Report:
         ReportUpdate.objects.create(
             report=report, status_to=Status.SUBMITTED, department=report.department, created_at=now
         )
+        quality.score(report, has_photo=bool(photos))
         if signed_in:
             Subscription.objects.create(report=report, user=actor)
         elif report.reporter_email:

@@ -10,6 +10,7 @@ from wegov.core import registry
 from wegov.core.models import AuditEntry
 from wegov.moderation import services
 from wegov.moderation.models import Block, BlockAppeal, Flag, ModerationCase
+from wegov.reports.models import Report
 
 from .factories import flag_by_many, moderation_mails, report_by
 
@@ -508,3 +509,47 @@ def test_queue_uses_a_kinds_bulk_presentation(as_role, monkeypatch):
     assert len(calls) == 1 and len(calls[0]) == 3
     for pk in calls[0]:
         assert f"Bulk {pk}" in html
+
+
+# --- Quality scores ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_queue_shows_the_quality_score_to_moderators_only(as_role, role, report):
+    Report.objects.filter(pk=report.pk).update(
+        quality_score=35,
+        quality_parts=[
+            {
+                "name": "spam",
+                "points": 0,
+                "max": 25,
+                "reason": "Signs of spam: %(issues)s",
+                "params": {"issues": ["many links"]},
+            },
+        ],
+    )
+    flag_by_many(report, 1)
+    client, _user = as_role(role)
+    response = client.get(reverse("moderation:queue"))
+    case = client.get(case_url(report))
+    if role in MODERATORS:
+        assert 'data-quality="35"' in text(response)
+        assert "Signs of spam: many links (−25)" in text(case)
+    else:
+        assert "data-quality" not in text(response)
+        assert "Signs of spam" not in text(case)
+
+
+def test_queue_sorts_by_quality_lowest_first(as_role):
+    good = report_by(UserFactory(), title="Good quality report", quality_score=90)
+    bad = report_by(UserFactory(), title="Poor quality report", quality_score=10)
+    unscored = report_by(UserFactory(), title="Unscored report")
+    for target in (unscored, good, bad):
+        flag_by_many(target, 1)
+    flag_by_many(good, 2)  # the most flagged: first in the usual order
+    client, _ = as_role("moderator")
+    usual = text(client.get(reverse("moderation:queue")))
+    assert usual.index(good.title) < usual.index(bad.title)
+    page = text(client.get(reverse("moderation:queue"), {"order": "quality"}))
+    assert page.index(bad.title) < page.index(good.title) < page.index(unscored.title)
+    assert client.get(reverse("moderation:queue"), {"order": "best"}).status_code == 400
