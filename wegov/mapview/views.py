@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from wegov.datalayers.selectors import public_layers
 from wegov.places.selectors import city_bounds
 
 from . import selectors
@@ -40,5 +41,7 @@ def map_page(request):
             "geojson_url": reverse("api:map_items"),
             "map_bounds": city_bounds(),
             "areas_url": reverse("places:areas_geojson"),
+            "layers": public_layers(),
+            "layers_on": set(request.GET.getlist("layer")),
         },
     )

@@ -61,3 +61,32 @@ def test_the_map_page_works_without_javascript(no_js_page, live_server, contribu
     assert page.locator("#results").inner_text().startswith("1 item")
     assert page.get_by_role("link", name="Benches by the river").is_visible()
     # (axe needs JavaScript: the same page is checked in the test above.)
+
+
+def test_switch_an_open_data_layer_on(new_context, live_server, contributions):
+    from wegov.datalayers.models import DataLayer, LayerFeature
+
+    layer = DataLayer.objects.create(
+        name="Playgrounds",
+        slug="playgrounds",
+        licence="CC BY 4.0",
+        attribution="Lindenbrug",
+        data_url="https://data.lindenbrug.example/playgrounds.geojson",
+    )
+    LayerFeature.objects.create(
+        layer=layer, key="p1", name="Speeltuin Kerkplein", lat=52.156, lon=5.386
+    )
+    page = new_context().new_page()
+    problems = watch(page)
+    page.goto("/map/", wait_until="networkidle")
+    page.locator("#items-map .wegov-pin").first.wait_for()
+    assert page.locator("#items-map .wegov-pin--layer").count() == 0
+    page.check("#layer-playgrounds")
+    layer_pin = page.locator("#items-map .wegov-pin--layer[title='Speeltuin Kerkplein']")
+    layer_pin.wait_for()
+    layer_pin.click()
+    assert "Speeltuin Kerkplein" in page.locator(".leaflet-popup-content").inner_text()
+    page.uncheck("#layer-playgrounds")
+    layer_pin.wait_for(state="detached")
+    axe_check(page)
+    assert not problems, problems

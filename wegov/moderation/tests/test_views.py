@@ -501,9 +501,9 @@ def test_queue_uses_a_kinds_bulk_presentation(as_role, monkeypatch):
         calls.append(sorted(r.pk for r in rows))
         return {r.pk: replace(base.present(r), title=f"Bulk {r.pk}") for r in rows}
 
+    _cases(3)  # before the kind is replaced: saving them presents them to the map index
     kind = replace(base, present_many=present_many)
     monkeypatch.setitem(registry._kinds, "report", kind)
-    _cases(3)
     client, _ = as_role("moderator")
     html = text(client.get(reverse("moderation:queue")))
     assert len(calls) == 1 and len(calls[0]) == 3

@@ -288,7 +288,7 @@ def test_clusters_do_not_move_when_panning_within_the_tiles(client, category):
     first = clusters("5.378,52.151,5.392,52.158")
     panned = clusters("5.384,52.154,5.398,52.161")  # same tiles, other cells in view
     common = first & panned
-    assert len(common) > 50
+    assert len(common) > 20
     # Where the views overlap they show exactly the same clusters.
     overlap = maptiles.BBox(5.3845, 52.1545, 5.3915, 52.1575)
     in_first = {c for c in first if overlap.min_lon < c[0][0] < overlap.max_lon}
