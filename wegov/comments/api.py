@@ -10,12 +10,11 @@ import datetime as dt
 from typing import Literal
 from uuid import UUID
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from wegov.api.auth import session_auth, token_auth
+from wegov.api.auth import session_token_or_anyone
 from wegov.core.models import public_hidden_reason
 
 from . import selectors, services
@@ -25,12 +24,7 @@ from .text import profile_url
 router = Router(tags=["comments"])
 
 
-def _anyone(request):
-    """Reading is public: fall back to an anonymous visitor."""
-    return AnonymousUser()
-
-
-READ_AUTH = [session_auth, token_auth, _anyone]
+READ_AUTH = session_token_or_anyone
 
 
 class ErrorOut(Schema):

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from wegov.core import maptiles, registry
+from wegov.core import maptiles
 
 from .models import MapItem
 from .services import map_cache, mapped_kinds
@@ -53,15 +53,10 @@ class MapFilters:
 
 def _followed_q(user_id: int) -> Q:
     """Items the user follows: the item itself, or its district or process."""
-    from wegov.social.models import Follow  # social sits beside mapview, not below it
+    from wegov.social.selectors import followed  # social sits beside mapview, not below it
 
     q = Q(pk__in=[])
-    follows: dict[str, list[int]] = {}
-    for kind, object_id in Follow.objects.filter(user_id=user_id).values_list(
-        "target_kind", "target_id"
-    ):
-        follows.setdefault(kind, []).append(object_id)
-    for kind, ids in follows.items():
+    for kind, ids in followed(user_id).items():
         if kind == "district":
             q |= Q(district_id__in=ids)
         elif kind == "process":
@@ -180,10 +175,3 @@ def category_groups() -> list[tuple[str, list[tuple[str, str]]]]:
 
 def status_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(str(kind.label), list(kind.map.statuses())) for kind in mapped_kinds()]
-
-
-def kind_of(name: str) -> registry.ContributionKind | None:
-    for kind in mapped_kinds():
-        if kind.kind == name:
-            return kind
-    return None

@@ -10,13 +10,12 @@ import datetime as dt
 import math
 from typing import Literal
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from wegov.api.auth import session_auth, token_auth
+from wegov.api.auth import session_token_or_anyone
 from wegov.places.models import District
 
 from . import selectors
@@ -27,12 +26,7 @@ router = Router(tags=["processes"])
 PER_PAGE = 20
 
 
-def _anonymous(request):
-    """Reading needs no log-in: without a session or token, read as a visitor."""
-    return AnonymousUser()
-
-
-READ_AUTH = [session_auth, token_auth, _anonymous]
+READ_AUTH = session_token_or_anyone
 
 
 class NamedOut(Schema):

@@ -15,13 +15,12 @@ import math
 from typing import Literal
 from uuid import UUID
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from wegov.api.auth import session_auth, token_auth
+from wegov.api.auth import session_token_or_anyone
 from wegov.places.models import District
 from wegov.processes.models import Process, Topic
 
@@ -33,12 +32,7 @@ router = Router(tags=["proposals"])
 PER_PAGE = 20
 
 
-def _anonymous(request):
-    """Reading needs no log-in: without a session or token, read as a visitor."""
-    return AnonymousUser()
-
-
-READ_AUTH = [session_auth, token_auth, _anonymous]
+READ_AUTH = session_token_or_anyone
 
 
 class NamedOut(Schema):
