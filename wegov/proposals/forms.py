@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wegov.places import geocoding
 from wegov.places.models import District
 from wegov.processes.models import Process, Topic
 
@@ -124,14 +125,20 @@ class ProposalForm(forms.Form):
 
     def data_for_service(self) -> services.ProposalData:
         d = self.cleaned_data
+        lat, lon, address = d.get("lat"), d.get("lon"), d.get("address", "")
+        if not address and lat is not None and lon is not None:
+            # A point without words: name it by the nearest address or street, as
+            # reports do, so lists and the map's popups say where it is.
+            nearest = geocoding.reverse(lat, lon)
+            address = nearest.label if nearest else ""
         return services.ProposalData(
             title=d["title"],
             body=d["body"],
             topic=d.get("topic"),
             district=d.get("district"),
-            lat=d.get("lat"),
-            lon=d.get("lon"),
-            address=d.get("address", ""),
+            lat=lat,
+            lon=lon,
+            address=address,
         )
 
 

@@ -68,6 +68,26 @@ def active_categories():
     return Category.objects.filter(is_active=True).order_by("group", "order", "name")
 
 
+def geocode_typed_address(data):
+    """No coordinates but an address: look the address up (when a geocoder is
+    configured) and fill in the coordinates as if they had been typed.
+
+    Returns the (possibly copied) form data and what was found, or None.
+    """
+    if data.get("lat", "").strip() or data.get("lon", "").strip():
+        return data, None
+    address = data.get("address", "").strip()
+    if not address:
+        return data, None
+    found = geocoding.geocode(address, limit=1)
+    if not found:
+        return data, None
+    data = data.copy()
+    data["lat"] = f"{found[0].lat:.6f}"
+    data["lon"] = f"{found[0].lon:.6f}"
+    return data, found[0]
+
+
 class ReportStartForm(forms.Form):
     """Step 1: where the problem is, what kind it is, what it is."""
 
@@ -130,19 +150,7 @@ class ReportStartForm(forms.Form):
             self._geocode_address()
 
     def _geocode_address(self) -> None:
-        """No coordinates but an address: look the address up (when a geocoder is
-        configured) and fill in the coordinates as if they had been typed."""
-        if self.data.get("lat", "").strip() or self.data.get("lon", "").strip():
-            return
-        address = self.data.get("address", "").strip()
-        if not address:
-            return
-        found = geocoding.geocode(address, limit=1)
-        if found:
-            self.geocoded = found[0]
-            self.data = self.data.copy()
-            self.data["lat"] = f"{found[0].lat:.6f}"
-            self.data["lon"] = f"{found[0].lon:.6f}"
+        self.data, self.geocoded = geocode_typed_address(self.data)
 
     def clean(self):
         # Early answers to what the service checks again on submission, so

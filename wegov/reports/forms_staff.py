@@ -9,7 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wegov.accounts.models import Organisation
+from wegov.places import geocoding
 
+from .forms import geocode_typed_address
 from .models import Category, Channel, Report, Status
 from .selectors import QUEUE_ORDERINGS
 from .services import TRANSITIONS
@@ -299,6 +301,31 @@ class FileOnBehalfForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "new-%s")
         super().__init__(*args, **kwargs)
+        self.geocoded = None
+        if self.is_bound:
+            # What the citizen said on the phone is usually an address: look it up.
+            self.data, self.geocoded = geocode_typed_address(self.data)
+
+    def clean(self):
+        data = super().clean()
+        typed = self.data.get("lat", "").strip() or self.data.get("lon", "").strip()
+        if not typed and data.get("address") and geocoding.is_available():
+            self.add_error(
+                "address",
+                _(
+                    "We could not find this address. Choose the place on the map, "
+                    "or type its coordinates."
+                ),
+            )
+        return data
+
+    def nearest_address(self) -> str:
+        """The address to file: the one typed, else the nearest to the point."""
+        data = self.cleaned_data
+        if data["address"].strip():
+            return data["address"]
+        nearest = geocoding.reverse(data["lat"], data["lon"])
+        return nearest.label if nearest else ""
 
 
 class PeriodForm(forms.Form):

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wegov.accounts.models import Organisation
+from wegov.places import geocoding
 from wegov.places.selectors import city_bounds
 
 from . import selectors, services
@@ -362,6 +363,8 @@ def visibility(request, pk: int):
 def file_on_behalf(request):
     _require(request, "reports.file_on_behalf")
     form = FileOnBehalfForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "find":
+        return _find_address_on_behalf(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -373,7 +376,7 @@ def file_on_behalf(request):
                     description=data["description"],
                     lat=data["lat"],
                     lon=data["lon"],
-                    address=data["address"],
+                    address=form.nearest_address(),
                     channel=data["channel"],
                     name=data["name"],
                     email=data["email"],
@@ -392,12 +395,41 @@ def file_on_behalf(request):
             if request.user.has_perm("reports.view_internal_notes", report):
                 return redirect("backoffice:detail", pk=report.pk)
             return redirect("backoffice:queue")
+    return _render_file_on_behalf(request, form, status=400 if form.is_bound else 200)
+
+
+def _render_file_on_behalf(request, form, *, status=200, found=None):
     return render(
         request,
         "reports/staff/file_on_behalf.html",
-        {"form": form, "map_bounds": city_bounds()},
-        status=400 if form.is_bound else 200,
+        {
+            "form": form,
+            "map_bounds": city_bounds(),
+            "geocoder_on": geocoding.is_available(),
+            "found": found,
+        },
+        status=status,
     )
+
+
+def _find_address_on_behalf(request):
+    """The "Find address" button: put the pin on the typed address; nothing else
+    on the form is checked yet, and nothing typed is lost."""
+    data = request.POST.copy()
+    data["lat"] = data["lon"] = ""
+    form = FileOnBehalfForm(data)
+    form.is_valid()
+    form.errors.clear()
+    if form.geocoded is None:
+        form.add_error(
+            "address",
+            _(
+                "We could not find this address. Choose the place on the map, or type its coordinates."
+            )
+            if data.get("address", "").strip()
+            else _("Type an address to find, like Kerkstraat 12."),
+        )
+    return _render_file_on_behalf(request, form, found=form.geocoded)
 
 
 # --- Accountability -------------------------------------------------------------------
