@@ -424,7 +424,8 @@ def _find_address_on_behalf(request):
         form.add_error(
             "address",
             _(
-                "We could not find this address. Choose the place on the map, or type its coordinates."
+                "We could not find this address. "
+                "Choose the place on the map, or type its coordinates."
             )
             if data.get("address", "").strip()
             else _("Type an address to find, like Kerkstraat 12."),
