@@ -85,7 +85,7 @@ WEGOV_GEOCODER_USER_AGENT = env("WEGOV_GEOCODER_USER_AGENT", "")
 # Residence verification (wegov.residency, docs/residency.md): the key of the
 # HMAC-SHA256 that hashes census identifiers, shared only with the census office,
 # and the organisations (slugs) whose staff verify residents of every district.
-_DEV_RESIDENCY_CENSUS_KEY = "wegov-development-census-key-never-use-in-production"  # noqa: S105
+_DEV_RESIDENCY_CENSUS_KEY = "wegov-development-census-key-never-use-in-production"
 WEGOV_RESIDENCY_CENSUS_KEY = env(
     "WEGOV_RESIDENCY_CENSUS_KEY", "" if PRODUCTION else _DEV_RESIDENCY_CENSUS_KEY
 )
