@@ -110,6 +110,7 @@ def _env(workdir: Path, port: int) -> dict:
         ALLOWED_HOSTS="127.0.0.1",
         WEGOV_BASE_URL=f"http://127.0.0.1:{port}",
         OIDC_RSA_PRIVATE_KEY_FILE=str(key),
+        WEGOV_RESIDENCY_CENSUS_KEY=secrets.token_urlsafe(32),
         SECURE_SSL_REDIRECT="0",
         WEGOV_BEHIND_TLS_PROXY="0",
         SECURE_HSTS_SECONDS="0",

@@ -82,6 +82,21 @@ WEGOV_AREAS_OF_INTEREST_MAX = int(env("WEGOV_AREAS_OF_INTEREST_MAX", "20"))
 WEGOV_GEOCODER_URL = env("WEGOV_GEOCODER_URL", "").rstrip("/")
 WEGOV_GEOCODER_TIMEOUT = float(env("WEGOV_GEOCODER_TIMEOUT", "5"))
 WEGOV_GEOCODER_USER_AGENT = env("WEGOV_GEOCODER_USER_AGENT", "")
+# Residence verification (wegov.residency, docs/residency.md): the key of the
+# HMAC-SHA256 that hashes census identifiers, shared only with the census office,
+# and the organisations (slugs) whose staff verify residents of every district.
+_DEV_RESIDENCY_CENSUS_KEY = "wegov-development-census-key-never-use-in-production"
+WEGOV_RESIDENCY_CENSUS_KEY = env(
+    "WEGOV_RESIDENCY_CENSUS_KEY", "" if PRODUCTION else _DEV_RESIDENCY_CENSUS_KEY
+)
+if PRODUCTION and (
+    len(WEGOV_RESIDENCY_CENSUS_KEY) < 32 or WEGOV_RESIDENCY_CENSUS_KEY == _DEV_RESIDENCY_CENSUS_KEY
+):
+    raise ImproperlyConfigured(
+        "Set WEGOV_RESIDENCY_CENSUS_KEY (32+ random characters, shared with the census office)"
+        " in production."
+    )
+WEGOV_RESIDENCY_OFFICES = env_list("WEGOV_RESIDENCY_OFFICES", "civil-affairs")
 
 INSTALLED_APPS = [
     "wegov.apps.WeGovAdminConfig",
@@ -103,6 +118,7 @@ INSTALLED_APPS = [
     "wegov.core",
     "wegov.places",
     "wegov.accounts",
+    "wegov.residency",
     "wegov.reports",
     "wegov.processes",
     "wegov.proposals",
@@ -220,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
     "datalayers-refresh-due": {
         "task": "wegov.datalayers.tasks.refresh_due_layers",
         "schedule": crontab(minute="*/10"),
+    },
+    # Residences past their end date stop counting; this clears the user flag too.
+    "residency-expire": {
+        "task": "wegov.residency.tasks.expire_residences",
+        "schedule": crontab(minute=15),
     },
 }
 

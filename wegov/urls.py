@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("wegov.core.urls")),
     path("", include("wegov.accounts.urls")),
+    path("", include("wegov.residency.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("wegov.reports.backoffice_urls")),
     path("reports/", include("wegov.reports.urls")),

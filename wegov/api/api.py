@@ -18,6 +18,7 @@ from wegov.osm.api import router as osm_router
 from wegov.places.api import router as places_router
 from wegov.processes.api import router as processes_router
 from wegov.proposals.api import router as proposals_router
+from wegov.residency.api import router as residency_router
 from wegov.social.api import router as social_router
 
 from .auth import session_or_token
@@ -73,6 +74,7 @@ api.add_router("/v1/debates/", debates_router)
 api.add_router("/v1/comments/", comments_router)
 api.add_router("/v1/moderation/", moderation_router)
 api.add_router("/v1/me/", social_router)
+api.add_router("/v1/", residency_router)
 api.add_router("/v1/map/", mapview_router)
 api.add_router("/v1/places/", places_router)
 api.add_router("/v1/layers/", datalayers_router)

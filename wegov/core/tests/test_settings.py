@@ -43,6 +43,7 @@ _SCRUBBED = {
     "CSRF_TRUSTED_ORIGINS",
     "WEGOV_BASE_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; check --deploy rejects it
+    "WEGOV_RESIDENCY_CENSUS_KEY",
 }
 
 
@@ -61,6 +62,7 @@ def production_env(tmp_path, oidc_key) -> dict[str, str]:
         ALLOWED_HOSTS=HOST,
         WEGOV_BASE_URL=f"https://{HOST}",
         OIDC_RSA_PRIVATE_KEY=oidc_key,
+        WEGOV_RESIDENCY_CENSUS_KEY=secrets.token_urlsafe(32),
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
         WEGOV_VAR_DIR=str(tmp_path / "var"),
         LOG_LEVEL="CRITICAL",
@@ -100,8 +102,24 @@ def test_check_deploy_is_clean_in_production(production_env):
         ),
         ("ALLOWED_HOSTS", None, "ALLOWED_HOSTS"),
         ("OIDC_RSA_PRIVATE_KEY", None, "OIDC_RSA_PRIVATE_KEY"),
+        ("WEGOV_RESIDENCY_CENSUS_KEY", None, "WEGOV_RESIDENCY_CENSUS_KEY"),
+        ("WEGOV_RESIDENCY_CENSUS_KEY", "too-short", "WEGOV_RESIDENCY_CENSUS_KEY"),
+        (
+            "WEGOV_RESIDENCY_CENSUS_KEY",
+            "wegov-development-census-key-never-use-in-production",
+            "WEGOV_RESIDENCY_CENSUS_KEY",
+        ),
     ],
-    ids=["secret-key-missing", "secret-key-empty", "secret-key-dev", "hosts", "oidc-key"],
+    ids=[
+        "secret-key-missing",
+        "secret-key-empty",
+        "secret-key-dev",
+        "hosts",
+        "oidc-key",
+        "census-key-missing",
+        "census-key-short",
+        "census-key-dev",
+    ],
 )
 def test_production_refuses_to_start_without(production_env, unset, value, message):
     if value is None:
