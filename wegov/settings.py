@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "wegov.osm",
     "wegov.basemap",
     "wegov.datalayers",
+    "wegov.accountability",
     "wegov.mapview",
     "wegov.opendata",
 ]
