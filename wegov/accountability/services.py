@@ -483,7 +483,7 @@ def result_update_status(
             target_kind=KIND,
             target_id=locked.pk,
             context=_context(locked),
-            notify=[_source_author(locked)],
+            notify=[n for n in [_source_author(locked)] if n],
             public=not locked.is_hidden,
             extra={"status": locked.status, "progress": locked.progress},
         )
