@@ -187,3 +187,19 @@ def test_track_page_lists_untracked_accepted_proposals(as_role, accepted_proposa
     assert accepted_proposal.title not in html
     response = client.post(reverse("accountability:track"), {"proposal": "nonsense"})
     assert response.status_code == 400
+
+
+def test_follower_sees_the_update_in_notifications(
+    client, result, staff, citizen, django_capture_on_commit_callbacks
+):
+    from wegov.social.models import Follow
+
+    Follow.objects.create(user=citizen, target_kind="result", target_id=result.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.result_update_status(
+            actor=staff, result=result, status="in_progress", progress=55, note="Halfway."
+        )
+    client.force_login(citizen)
+    html = client.get(reverse("social:notifications")).content.decode()
+    assert "The implementation of" in html and result.title in html
+    assert "Now 55% complete." in html
