@@ -36,9 +36,9 @@ STAGES = [
     (
         Status.CANCELLED,
         [10],
-        "The ground survey found the main sewer right under the planned route. Moving it "
-        "would cost more than the whole project; we will come back with another route "
-        "in next year's plan.",
+        "The cost estimate came out at three times the amount set aside, and the council "
+        "decided not to raise it this year. We will propose a smaller version in next "
+        "year's plan.",
     ),
     (Status.IN_PROGRESS, [25], ""),
     (Status.PLANNED, [], ""),

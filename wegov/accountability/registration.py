@@ -63,7 +63,7 @@ MAP = registry.MapSpec(
 KIND_ENTRY = registry.register(
     registry.ContributionKind(
         kind=KIND,
-        label=_("Result (implementation)"),
+        label=_("Result"),
         model=Result,
         author_field="created_by",
         present=present,
