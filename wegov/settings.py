@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "wegov.osm",
     "wegov.basemap",
     "wegov.datalayers",
+    "wegov.accountability",
     "wegov.mapview",
     "wegov.opendata",
 ]

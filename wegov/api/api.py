@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from wegov.accountability.api import router as accountability_router
 from wegov.accounts.api import router as accounts_router
 from wegov.basemap.api import router as basemap_router
 from wegov.comments.api import router as comments_router
@@ -71,6 +72,7 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/processes/", processes_router)
 api.add_router("/v1/proposals/", proposals_router)
 api.add_router("/v1/debates/", debates_router)
+api.add_router("/v1/results/", accountability_router)
 api.add_router("/v1/comments/", comments_router)
 api.add_router("/v1/moderation/", moderation_router)
 api.add_router("/v1/me/", social_router)

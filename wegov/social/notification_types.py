@@ -168,6 +168,14 @@ VERBS: dict[str, Verb] = {
             ANSWERS,
             _("The debate %(target)s was closed with a conclusion"),
         ),
+        # From accountability: the city's implementation of what it committed to.
+        Verb(
+            "result.tracked",
+            ANSWERS,
+            _("The city started tracking the implementation of %(target)s"),
+        ),
+        Verb("result.status_changed", ANSWERS, _("The implementation of %(target)s was updated")),
+        Verb("result.milestone_reached", ANSWERS, _("A milestone of %(target)s was reached")),
         # From places: a new contribution inside someone's area of interest
         # (personal, never in feeds; no actor: reports may be anonymous).
         Verb(

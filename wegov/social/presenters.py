@@ -50,6 +50,9 @@ def _details(activity: Activity) -> list[str]:
     state = extra.get("state")
     if activity.verb == "proposal.answered" and state in nt.ANSWER_STATES:
         parts.append(_("Answer: %(state)s.") % {"state": nt.ANSWER_STATES[state]})
+    progress = extra.get("progress")
+    if activity.verb == "result.status_changed" and isinstance(progress, int):
+        parts.append(_("Now %(progress)s%% complete.") % {"progress": progress})
     reason = extra.get("reason")
     if activity.verb.startswith("moderation.") and isinstance(reason, str) and reason:
         parts.append(_("Reason: %(reason)s") % {"reason": reason[:300]})
