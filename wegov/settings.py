@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "wegov.reports",
     "wegov.processes",
     "wegov.proposals",
+    "wegov.budgeting",
     "wegov.debates",
     "wegov.comments",
     "wegov.moderation",
