@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wegov.datalayers.tasks.refresh_due_layers",
         "schedule": crontab(minute="*/10"),
     },
+    # Budgets whose vote closed: ballots are separated from voters (idempotent).
+    "budgeting-close-votes": {
+        "task": "wegov.budgeting.tasks.close_votes",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Accounts -------------------------------------------------------------

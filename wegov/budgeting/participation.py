@@ -450,7 +450,11 @@ def ballot_cast(*, actor, budget: Budget, selection: dict[int, int]) -> Ballot:
     if not rules.is_eligible_voter(actor, budget):
         raise PermissionDenied(_("Only verified residents of this budget’s area can vote."))
     with transaction.atomic():
-        budget = Budget.objects.select_for_update().select_related("process").get(pk=budget.pk)
+        budget = (
+            Budget.objects.select_for_update(of=("self",))
+            .select_related("process")
+            .get(pk=budget.pk)
+        )
         _refuse(vote_refusal(actor, budget))
         summary = ballot_summary(budget, selection)
         if not summary.is_valid:
