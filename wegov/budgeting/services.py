@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from wegov.core import events
 from wegov.core.audit import audit
-from wegov.core.sanitize import clean_rich_text
+from wegov.processes.services import rich_text
 
 from . import convert, pb
 from .models import (
@@ -37,7 +37,7 @@ from .models import (
 )
 
 MAX_DESCRIPTION = 20_000
-RESERVED_SLUGS = frozenset({"manage", "new"})
+RESERVED_SLUGS = frozenset({"manage", "new", "receipts"})
 
 # The budget's fields the audit log records before and after an edit.
 AUDITED_FIELDS = (
@@ -175,7 +175,7 @@ def _validate(data: BudgetInput, budget: Budget | None) -> None:
 def _apply(budget: Budget, data: BudgetInput) -> None:
     budget.title = data.title.strip()
     budget.slug = data.slug
-    budget.description = clean_rich_text(data.description or "")
+    budget.description = rich_text(data.description or "")
     budget.process = data.process
     budget.district = data.district
     budget.amount = data.amount
