@@ -509,6 +509,11 @@ def normalise_receipt(code: str) -> str:
     return RECEIPT_CLEAN.sub("", (code or "").upper())
 
 
+def format_receipt(code: str) -> str:
+    """ABCDEFGHJKMN -> ABCD-EFGH-JKMN, easier to read out and copy."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
 def ballot_check(receipt_code: str) -> Ballot | None:
     """The ballot with this receipt code, with its budget and choices (or None).
 
