@@ -7,3 +7,8 @@ class BudgetingConfig(AppConfig):
     name = "wegov.budgeting"
     label = "budgeting"
     verbose_name = _("Participatory budgeting")
+
+    def ready(self):
+        from . import opendata, registration  # noqa: F401
+
+        opendata.register_dataset()
