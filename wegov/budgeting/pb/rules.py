@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .instance import Instance, PabulibError
 
@@ -27,6 +29,7 @@ REASONS = {
     "mes_free": "it costs nothing and has supporters",
     "mes_supporters_short": "its supporters' remaining shares could not pay for it",
     "mes_no_supporters": "nobody voted for it",
+    "mes_zero_satisfaction": "it costs nothing: with satisfaction by cost it pleases nobody",
     "completion_funded": "funded by the completion step from the budget left after equal shares",
 }
 
@@ -52,12 +55,12 @@ class Outcome:
     detail: Mapping[str, str] = field(default_factory=dict, hash=False)  # rule-wide figures
 
 
-def _canonical_vote(vote, vote_type: str) -> list:
-    if vote_type == "ordinal":
-        return [list(vote.projects)]
+def _canonical_vote(vote, ordered: bool) -> str:
+    if ordered:
+        return ",".join(vote.projects)
     if vote.points:
-        return [sorted(zip(vote.projects, vote.points, strict=True))]
-    return [sorted(vote.projects)]
+        return ",".join(f"{p}:{n}" for p, n in sorted(zip(vote.projects, vote.points, strict=True)))
+    return ",".join(sorted(vote.projects))
 
 
 def input_hash(instance: Instance) -> str:
@@ -65,7 +68,7 @@ def input_hash(instance: Instance) -> str:
     rules read, every project's id and cost, and the multiset of ballots (voter
     ids, names and other columns do not count). Hex string, 64 characters."""
     vote_type = instance.vote_type
-    canonical = {
+    head = {
         "budget": instance.budget,
         "vote_type": vote_type,
         "meta": {
@@ -73,10 +76,14 @@ def input_hash(instance: Instance) -> str:
             for key in ("min_project_score_threshold", "max_length", "rule")
         },
         "projects": sorted([p.id, p.cost] for p in instance.projects.values()),
-        "votes": sorted(_canonical_vote(v, vote_type) for v in instance.votes),
     }
-    text = json.dumps(canonical, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256()
+    digest.update(json.dumps(head, separators=(",", ":"), ensure_ascii=False).encode())
+    ordered = vote_type == "ordinal"
+    ballots = sorted(_canonical_vote(v, ordered) for v in instance.votes)
+    # one ballot a line (ids cannot hold a newline: the .pb rows are lines)
+    digest.update(("\n" + "\n".join(ballots)).encode())
+    return digest.hexdigest()
 
 
 def satisfied_voter_share(instance: Instance, selected: Iterable[str]) -> float:
@@ -93,8 +100,11 @@ def votes_and_scores(instance: Instance) -> tuple[dict[str, int], dict[str, int]
     Borda points for ordinal ones (``max_length`` minus the position, Pabulib's
     convention; the longest ballot when META has no max_length), votes otherwise."""
     votes = dict.fromkeys(instance.projects, 0)
-    scores = dict.fromkeys(instance.projects, 0)
+    votes.update(Counter(chain.from_iterable(v.projects for v in instance.votes)))
     vote_type = instance.vote_type
+    if vote_type not in ("ordinal", "cumulative", "scoring"):
+        return votes, dict(votes)
+    scores = dict.fromkeys(instance.projects, 0)
     length = None
     if vote_type == "ordinal":
         length = instance.meta_int("max_length") or max(
@@ -102,7 +112,6 @@ def votes_and_scores(instance: Instance) -> tuple[dict[str, int], dict[str, int]
         )
     for vote in instance.votes:
         for position, project in enumerate(vote.projects):
-            votes[project] += 1
             if vote.points:
                 scores[project] += vote.points[position]
             elif length is not None:
