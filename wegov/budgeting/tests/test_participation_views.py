@@ -450,3 +450,18 @@ def test_receipt_of_an_unpublished_budget_is_not_shown(client, resident):
 def test_receipt_page_without_a_code(client):
     response = client.get(reverse("budgeting:receipt_check"))
     assert response.status_code == 200 and b"There is a problem" not in response.content
+
+
+@pytest.mark.parametrize("kind", [BallotType.KNAPSACK, BallotType.CUMULATIVE, BallotType.RANKED])
+def test_ballot_page_query_count(client, resident, kind, django_assert_max_num_queries):
+    budget, projects = ballot_budget(kind, points_total=10)
+    p.ballot_cast(actor=resident, budget=budget, selection={projects[0].pk: 1})
+    client.force_login(resident)
+    client.get(url("ballot", budget))
+    with django_assert_max_num_queries(14) as few:
+        client.get(url("ballot", budget))
+    for i in range(20):
+        BudgetProjectFactory(budget=budget, title=f"More {i}", estimated_cost=1_000)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url("ballot", budget))
+    assert response.content.decode().count("More ") >= 20
