@@ -481,3 +481,14 @@ def test_vote_refusal_reasons(citizen):
     assert (
         p.vote_refusal(make_resident(), budget_in("evaluation")) == "The vote has not opened yet."
     )
+
+
+def test_the_author_is_notified_of_the_evaluation(
+    submitted, staff, django_capture_on_commit_callbacks
+):
+    from wegov.social.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        p.project_evaluate(actor=staff, project=submitted, feasible=False, reason="Private land.")
+    notification = Notification.objects.get()
+    assert notification.recipient_id == submitted.author_id
