@@ -12,7 +12,7 @@ from .models import Budget, TallyRule
 
 def money(amount, currency: str) -> str:
     try:
-        amount = int(float(amount))
+        amount = round(float(amount))
     except (TypeError, ValueError):
         return ""
     return f"{number_format(amount, 0, force_grouping=True)} {currency}"
@@ -53,6 +53,23 @@ def explain(budget: Budget, data: dict) -> str:
         "threshold": detail.get("threshold", ""),
     }
     reason = data.get("reason", "")
+    points = values["score"] != values["votes"]
+    if reason == "funded" and points:
+        return (
+            _(
+                "Funded as number %(round)s: with %(score)s points it was next in line, and "
+                "its cost of %(cost)s fitted in the %(left)s still left."
+            )
+            % values
+        )
+    if reason == "did_not_fit" and points:
+        return (
+            _(
+                "Not funded: when its turn came (%(score)s points) only %(left)s was left, "
+                "less than its cost of %(cost)s."
+            )
+            % values
+        )
     if reason == "funded":
         return (
             _(
@@ -98,6 +115,13 @@ def explain(budget: Budget, data: dict) -> str:
     if reason == "mes_free":
         return _("Funded: it costs nothing and people voted for it.")
     if reason == "mes_supporters_short":
+        if detail.get("supporters_money_left") and detail.get("short_by"):
+            return _(
+                "Not funded: its %(votes)s supporters had %(money_left)s left of their "
+                "equal shares after paying for other projects they supported, %(short)s "
+                "short of its cost of %(cost)s; the money left at the end was not enough "
+                "either."
+            ) % {**values, "money_left": m("supporters_money_left"), "short": m("short_by")}
         return (
             _(
                 "Not funded: its %(votes)s supporters had spent too much of their shares "
@@ -105,6 +129,11 @@ def explain(budget: Budget, data: dict) -> str:
                 "and it did not fit in the money left for the completion step."
             )
             % values
+        )
+    if reason == "mes_zero_satisfaction":
+        return _(
+            "Not funded: it costs nothing, and equal shares measures what a project gives "
+            "its supporters by its cost, so it counted for nobody."
         )
     if reason == "mes_no_supporters":
         return _("Not funded: nobody voted for it.")
