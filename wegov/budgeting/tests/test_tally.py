@@ -213,3 +213,46 @@ def test_pb_tally_refuses_an_open_vote_and_bad_out_path(tmp_path):
     budget_id = _run("pb_import", str(path)).strip()
     with pytest.raises(CommandError, match=r"/nonexistent/dir/x\.pb"):
         _run("pb_tally", budget_id, "--rule", "greedy", "--out", "/nonexistent/dir/x.pb")
+
+
+WITH_MES_OUTCOME = [
+    path
+    for path in REAL_FILES
+    if pb.read(path).meta.get("rule", "").startswith("equalshares")
+    and any("selected" in p.fields for p in pb.read(path).projects.values())
+]
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.stem)
+def test_every_real_file_tallies_with_equal_shares(path):
+    instance, budget = _import(path)
+    tally = services.budget_tally(actor=None, budget=budget, rule="mes")
+    assert set(tally.outcome) == set(instance.projects)
+    assert all(row["reason"] in pb.REASONS for row in tally.outcome.values())
+    assert sum(instance.projects[pid].cost for pid in tally.selected) <= instance.budget
+    again = services.budget_tally(actor=None, budget=budget, rule="mes")
+    assert (again.selected, again.input_hash) == (tally.selected, tally.input_hash)
+
+
+@pytest.mark.parametrize("path", WITH_MES_OUTCOME, ids=lambda p: p.stem)
+def test_equal_shares_reproduces_the_citys_outcome_where_the_city_used_it(path):
+    instance, budget = _import(path)
+    expected = {pid for pid, p in instance.projects.items() if p.fields.get("selected") == "1"}
+    tally = services.budget_tally(actor=None, budget=budget, rule="mes")
+    if path.stem == "Poland_Wieliczka_2023_Green_Budget":
+        # Its rule is "equalshares/add1-comparison": equal shares compared with
+        # greedy afterwards; the city's outcome is not plain equal shares.
+        assert set(tally.selected) & expected
+    else:
+        assert set(tally.selected) == expected
+
+
+def test_pb_tally_with_equal_shares_prints_the_files_ids(tmp_path):
+    path = DATA / "Poland_Swiecie_2023.pb"
+    instance = pb.read(path)
+    budget_id = _run("pb_import", str(path)).strip()
+    printed = _run("pb_tally", budget_id, "--rule", "mes").split()
+    assert set(printed) <= set(instance.projects)
+    assert set(printed) == {
+        pid for pid, p in instance.projects.items() if p.fields.get("selected") == "1"
+    }
