@@ -120,6 +120,8 @@ def projects_geojson(request, slug):
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [project.lon, project.lat]},
             "properties": {
+                "kind": "budget_project",
+                "kind_label": str(_("Budget project")),
                 "title": project.title,
                 "url": project.get_absolute_url(),
                 "status_label": str(
