@@ -116,8 +116,8 @@ class _Run:
     share: Fraction
     free: list[int]
     rounds: list[_Round] = field(default_factory=list)
-    money_left: dict[int, float] = field(default_factory=dict)  # not funded: supporters' money
-    unaffordable_after: dict[int, int] = field(default_factory=dict)  # round count then
+    money_left: dict[int, float] = field(default_factory=dict)  # not funded, at the end
+    unaffordable_after: dict[int, int] = field(default_factory=dict)  # found so after round
     exact_fallbacks: int = 0
 
     @property
@@ -178,15 +178,15 @@ class _State:
             values.append(value)
         return values
 
-    def affordable(self, project: int) -> tuple[bool, float]:
-        """Do the supporters hold at least the cost? (exact), and their money (float)."""
+    def affordable(self, project: int) -> bool:
+        """Do the supporters hold at least the cost together? (exactly)"""
         sup = self.e.supporters[project]
         cost = self.e.costs[project]
         held = float(self.money[sup].sum())
         if abs(held - cost) > TOL * (cost + 1.0):
-            return held > cost, held
+            return held > cost
         alive = sup[~self.broke[sup]]
-        return self.exact_sum(alive) >= cost, held
+        return self.exact_sum(alive) >= cost
 
     def rho_float(self, project: int) -> float:
         """The smallest rho with sum(min(money_i, rho * sat_i)) = cost, in floats."""
@@ -297,10 +297,8 @@ def _run(election: _Election, share: Fraction, candidates: list[int], free: list
         for p in sorted(remaining, key=lambda q: (bound[q], election.ids[q])):
             if bound[p] > best * (1 + TOL):
                 break
-            ok, held = state.affordable(p)
-            if not ok:
+            if not state.affordable(p):
                 remaining.discard(p)
-                run.money_left[p] = held
                 run.unaffordable_after[p] = len(run.rounds)
                 continue
             rho_f = state.rho_float(p)
@@ -314,8 +312,9 @@ def _run(election: _Election, share: Fraction, candidates: list[int], free: list
         rho, runs_out, winner = min(exact, key=lambda t: (t[0], election.ids[t[2]]))
         run.rounds.append(state.pay(winner, rho, runs_out))
         remaining.discard(winner)
+    funded = set(run.selected)
     for p in candidates:
-        if p not in remaining and p not in run.money_left and p not in run.selected:
+        if p not in funded:  # what its supporters had left when the rule stopped
             run.money_left[p] = float(state.money[election.supporters[p]].sum())
     return run
 
