@@ -122,3 +122,9 @@ rules.add_perm("budgeting.view_evaluation_queue", may_evaluate_budget)
 rules.add_perm("budgeting.evaluate_project", may_evaluate)
 rules.add_perm("budgeting.cast_ballot", may_vote)
 rules.add_perm("budgeting.manage_budget", is_budget_manager)
+
+# The same questions for templates (``{% test_rule %}`` does not let
+# superusers through the way ``has_perm`` does).
+rules.add_rule("budgeting.may_submit_project", may_submit_project)
+rules.add_rule("budgeting.may_evaluate_budget", may_evaluate_budget)
+rules.add_rule("budgeting.may_vote", may_vote)

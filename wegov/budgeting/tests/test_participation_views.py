@@ -465,3 +465,27 @@ def test_ballot_page_query_count(client, resident, kind, django_assert_max_num_q
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url("ballot", budget))
     assert response.content.decode().count("More ") >= 20
+
+
+@pytest.mark.parametrize(
+    ("role", "moment", "expected"),
+    [
+        ("anonymous", "proposals", {"receipts"}),
+        ("citizen", "proposals", {"projects/new", "ballot/mine", "receipts"}),
+        ("citizen", "evaluation", {"ballot/mine", "receipts"}),
+        ("staff", "evaluation", {"evaluation", "ballot/mine", "receipts"}),
+        ("admin_user", "voting", {"evaluation", "ballot/mine", "receipts"}),
+    ],
+)
+def test_participation_links(rf, request, role, moment, expected, department):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    budget = budget_in(moment, organisation=department)
+    user = AnonymousUser() if role == "anonymous" else request.getfixturevalue(role)
+    html = render_to_string("budgeting/ballot_links.html", {"budget": budget, "user": user})
+    links = {
+        href.removeprefix(f"/budgets/{budget.slug}/").removeprefix("/budgets/").strip("/")
+        for href in re.findall(r'href="([^"]+)"', html)
+    }
+    assert links == expected
