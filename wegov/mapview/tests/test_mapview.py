@@ -112,7 +112,8 @@ def test_rebuild_gives_the_same_index_as_the_live_updates(report, proposal):
     live = sorted(MapItem.objects.values_list("kind", "object_id", "title", "status", "url"))
     MapItem.objects.all().delete()
     counts = services.rebuild()
-    assert counts == {"report": 1, "proposal": 1}
+    # Kinds with nothing on the map (e.g. budget projects here) count 0.
+    assert {kind: n for kind, n in counts.items() if n} == {"report": 1, "proposal": 1}
     assert sorted(MapItem.objects.values_list("kind", "object_id", "title", "status", "url")) == (
         live
     )
