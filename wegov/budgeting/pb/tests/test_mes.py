@@ -9,6 +9,7 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from wegov.budgeting.pb import (
@@ -31,7 +32,7 @@ RECORDED = json.loads((Path(__file__).parent / "pabutools_add1.json").read_text(
 # add1 is quick enough in pabutools on these to run it live as well
 QUICK_ADD1 = (
     "Netherlands_Amsterdam_523",
-    "Poland_Krakow_2019_Bienczyce",
+    "Poland_Warszawa_2017_CentrumWola_GrzybowskaGroszowka",
     "Poland_Warszawa_2018_Miedzeszyn",
     "Poland_Warszawa_2018_Pole_Mokotowskie",
     "Poland_Wroclaw_2017_Rejon_nr_11_750",
@@ -268,3 +269,37 @@ def test_bad_options_are_refused():
         tally(instance, "mes", satisfaction="points")
     with pytest.raises(TypeError):
         tally(instance, "mes", threshold=3)
+
+
+def test_exact_settling_does_not_depend_on_the_float_estimate():
+    """rho_exact gets the exact rho whatever float estimate it starts from: near
+    it, the unsure voters are settled exactly; far off, every voter is."""
+    from wegov.budgeting.pb import mes
+
+    instance = hand_instance()
+    election = mes._election(instance, "cost")
+    state = mes._State(election, Fraction(100))
+    run = mes._Run(share=Fraction(100), free=[])
+    b = election.ids.index("b")
+    rho, runs_out = state.rho_exact(b, state.rho_float(b), run)
+    assert (rho, runs_out.tolist(), run.exact_fallbacks) == (Fraction(1, 3), [False] * 3, 0)
+    state.pay(b, rho, runs_out)
+    c = election.ids.index("c")  # voters 2 (100 left) and 4 (60 left)
+    for estimate in (state.rho_float(c), 0.6 / 1.05 + 1e-12, 0.1, 3.0):
+        got, runs_out = state.rho_exact(c, estimate, run)
+        assert got == Fraction(4, 7)
+        assert runs_out.tolist() == [False, True]  # voter 4 pays all 60
+    assert run.exact_fallbacks == 2  # the two far-off estimates
+    # a voter whose money equals the price exactly pays all of it and holds 0
+    twins = Instance(
+        {"budget": "200", "vote_type": "approval"},
+        {"x": Project("x", 200)},
+        [Vote("1", ("x",)), Vote("2", ("x",))],
+    )
+    election = mes._election(twins, "cardinality")
+    state = mes._State(election, Fraction(100))
+    rho, runs_out = state.rho_exact(0, state.rho_float(0), mes._Run(Fraction(100), []))
+    assert rho == 100
+    state.pay(0, rho, runs_out)
+    assert state.broke.tolist() == [True, True]
+    assert state.exact_sum(np.arange(0)) == 0
