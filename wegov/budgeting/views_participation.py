@@ -15,11 +15,13 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from wegov.core.paginator import KnownCountPaginator
 from wegov.places.selectors import city_bounds
 
 from . import forms, participation, rules
 from .models import Budget, BudgetProject
 
+QUEUE_PER_PAGE = 50
 QUEUE_STATUSES = [
     BudgetProject.Status.SUBMITTED,
     BudgetProject.Status.FEASIBLE,
@@ -127,12 +129,16 @@ def evaluation_queue(request, slug):
         **{s.value: Count("pk", filter=Q(status=s)) for s in QUEUE_STATUSES}
     )
     tabs = [(s, s.label, counts[s.value]) for s in QUEUE_STATUSES]
+    page = KnownCountPaginator(projects, QUEUE_PER_PAGE, count=counts[status]).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "budgeting/evaluation_queue.html",
         {
             "budget": budget,
-            "projects": projects,
+            "projects": page.object_list,
+            "page": page,
             "status": status,
             "tabs": tabs,
             "is_open": rules.is_before_vote(request.user, budget),

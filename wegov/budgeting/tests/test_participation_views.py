@@ -489,3 +489,19 @@ def test_participation_links(rf, request, role, moment, expected, department):
         for href in re.findall(r'href="([^"]+)"', html)
     }
     assert links == expected
+
+
+def test_evaluation_queue_pages(as_role, department, monkeypatch):
+    from wegov.budgeting import views_participation
+
+    monkeypatch.setattr(views_participation, "QUEUE_PER_PAGE", 2)
+    budget = budget_in("evaluation", organisation=department)
+    for i in range(5):
+        BudgetProjectFactory(budget=budget, status="submitted", title=f"Idea {i}")
+    client, _user = as_role("staff")
+    first = client.get(url("evaluation_queue", budget)).content.decode()
+    assert "Idea 0" in first and "Idea 1" in first and "Idea 2" not in first
+    assert "page=2" in first
+    last = client.get(url("evaluation_queue", budget), {"page": "3"}).content.decode()
+    assert "Idea 4" in last and "Idea 0" not in last
+    assert client.get(url("evaluation_queue", budget), {"page": "x"}).status_code == 200
