@@ -108,7 +108,7 @@ class _Round:
     rho: Fraction
     paying_price: int  # supporters who paid rho * sat
     ran_out: int  # supporters who paid all they had left (less than the price)
-    ran_out_paid: Fraction
+    ran_out_paid: float  # for the explanation only: floats are exact enough
 
 
 @dataclass
@@ -267,7 +267,7 @@ class _State:
         sup = self.e.supporters[project]
         sat = self._sat_of(project, np.arange(len(sup)))
         alive_out = runs_out & ~self.broke[sup]
-        ran_out_paid = self.exact_sum(sup[alive_out]) if alive_out.any() else Fraction(0)
+        ran_out_paid = float(self.money[sup[alive_out]].sum())
         payers = sup[~runs_out]
         self.money[payers] -= float(rho) * sat[~runs_out]
         np.maximum(self.money, 0.0, out=self.money)
