@@ -4,7 +4,7 @@
   counted with the Method of Equal Shares). Feasible and not feasible projects
   are on the map; verified residents have voted, except citizen@lindenbrug.example,
   who can try the ballot.
-- Lindenbrug city budget 2025: the vote closed months ago; the ballots are
+- Lindenbrug city budget (last year's): the vote closed over a year ago; the ballots are
   anonymous, counted with the Method of Equal Shares, and the results are
   published.
 
@@ -111,7 +111,7 @@ OOSTERPARK = [
 ]
 
 # (title, topic, (bearing, km), cost, which groups of voters like it)
-CITY_2025 = [
+CITY_PROJECTS = [
     ("Cycle path along the Linde river", "mobility", (200, 1.8), 420_000, "ABC"),
     ("New trees in the Binnenstad", "green-spaces", (10, 0.3), 180_000, "A"),
     ("Youth centre renovation in Zuidveld", "youth", (180, 2.2), 260_000, "D"),
@@ -142,8 +142,8 @@ def _oosterpark(demo, districts, topics, citizens, staff) -> Budget:
     now = timezone.now()
     district = districts.get("oosterpark")
     budget = Budget.objects.create(
-        title="Oosterpark neighbourhood budget 2026",
-        slug="oosterpark-2026",
+        title=f"Oosterpark neighbourhood budget {now.year}",
+        slug=f"oosterpark-{now.year}",
         description=(
             "<p>Residents of Oosterpark decide how to spend <strong>€ 100,000</strong> "
             "on their neighbourhood. Residents proposed projects in the spring; the city "
@@ -204,15 +204,16 @@ def _oosterpark(demo, districts, topics, citizens, staff) -> Budget:
     return budget
 
 
-def _city_2025(demo, topics) -> Budget:
+def _city_past(demo, topics) -> Budget:
     rng = demo.rng
     now = timezone.now()
-    closes = now - dt.timedelta(days=150)
+    closes = now - dt.timedelta(days=400)
+    year = closes.year
     budget = Budget.objects.create(
-        title="Lindenbrug city budget 2025",
-        slug="lindenbrug-2025",
+        title=f"Lindenbrug city budget {year}",
+        slug=f"lindenbrug-{year}",
         description=(
-            "<p>In 2025 the residents of Lindenbrug decided how to spend "
+            f"<p>In {year} the residents of Lindenbrug decided how to spend "
             "<strong>€ 1 million</strong> on projects for the whole city. Every resident "
             "could approve as many projects as they liked.</p>"
         ),
@@ -226,13 +227,13 @@ def _city_2025(demo, topics) -> Budget:
         ballots_anonymised_at=closes + dt.timedelta(minutes=5),
     )
     projects = []
-    for title, topic, place, cost, _groups in CITY_2025:
+    for title, topic, place, cost, _groups in CITY_PROJECTS:
         lat, lon = _point(*place)
         projects.append(
             BudgetProject.objects.create(
                 budget=budget,
                 title=title,
-                description=f"{title}: proposed by residents and checked by the city in 2025.",
+                description=f"{title}: proposed by residents and checked by the city in {year}.",
                 topic=topics.get(topic),
                 lat=lat,
                 lon=lon,
@@ -247,7 +248,7 @@ def _city_2025(demo, topics) -> Budget:
         for _ in range(count):
             row = [
                 project
-                for project, spec in zip(projects, CITY_2025, strict=True)
+                for project, spec in zip(projects, CITY_PROJECTS, strict=True)
                 if rng.random() < (liked if group in spec[4] else other)
             ]
             if not row:
@@ -277,10 +278,10 @@ def load(demo) -> None:
         demo.say("  budgets: skipped (no citizens)")
         return
     current = _oosterpark(demo, districts, topics, citizens, staff)
-    past = _city_2025(demo, topics)
+    past = _city_past(demo, topics)
     funded = past.projects.filter(is_funded=True).count()
     demo.say(
         f"  budgets: {current.title} (voting, {current.ballots.count()} ballots), "
         f"{past.title} ({past.ballots.count()} ballots, {funded} projects funded)"
     )
-    demo.shared["budgets"] = {current.slug: current, past.slug: past}
+    demo.shared["budgets"] = {"current": current, "past": past}

@@ -4,6 +4,7 @@ import io
 import random
 
 import pytest
+from django.utils import timezone
 
 from wegov.accounts import demo as accounts_demo
 from wegov.budgeting import demo as budgeting_demo
@@ -24,8 +25,8 @@ def demo():
 
 
 def test_demo_budgets(demo, client):
-    current = demo.shared["budgets"]["oosterpark-2026"]
-    past = demo.shared["budgets"]["lindenbrug-2025"]
+    current = demo.shared["budgets"]["current"]
+    past = demo.shared["budgets"]["past"]
     assert current.phase() == BudgetPhase.VOTING
     assert current.district.slug == "oosterpark"
     statuses = set(current.projects.values_list("status", flat=True))
@@ -39,6 +40,8 @@ def test_demo_budgets(demo, client):
         assert all(c.project.status == "feasible" for c in ballot.choices.all())
 
     assert past.phase() == BudgetPhase.RESULTS
+    assert past.voting_closes_at.year < timezone.now().year
+    assert str(past.voting_closes_at.year) in past.title
     assert not past.ballots.filter(voter__isnull=False).exists()
     tally = past.tallies.get(published=True)
     assert tally.rule == "mes"
