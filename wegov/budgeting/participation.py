@@ -461,12 +461,8 @@ def ballot_cast(*, actor, budget: Budget, selection: dict[int, int]) -> Ballot:
             raise ValidationError(summary.errors)
         ballot = Ballot.objects.filter(budget=budget, voter=actor).first()
         if ballot is None:
-            try:
-                with transaction.atomic():
-                    ballot = Ballot.objects.create(budget=budget, voter=actor)
-            except IntegrityError:
-                ballot = Ballot.objects.get(budget=budget, voter=actor)
-            else:
+            ballot, created = _new_ballot(budget, actor)
+            if created:
                 _save_choices(ballot, budget, summary)
                 return ballot
         ballot.choices.all().delete()
@@ -474,6 +470,21 @@ def ballot_cast(*, actor, budget: Budget, selection: dict[int, int]) -> Ballot:
         ballot.updated_at = timezone.now()
         ballot.save(update_fields=["updated_at"])
     return ballot
+
+
+def _new_ballot(budget: Budget, voter) -> tuple[Ballot, bool]:
+    """Insert the voter's ballot; (ballot, False) when another request of the
+    same voter inserted it first (the unique constraint said so). A clash of
+    random receipt codes (about 1 in 10^17) draws a new code."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return Ballot.objects.create(budget=budget, voter=voter), True
+        except IntegrityError:
+            existing = Ballot.objects.filter(budget=budget, voter=voter).first()
+            if existing is not None:
+                return existing, False
+    raise IntegrityError("could not store the ballot: receipt codes kept clashing")
 
 
 def _save_choices(ballot: Ballot, budget: Budget, summary: BallotSummary) -> None:

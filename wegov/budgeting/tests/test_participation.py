@@ -492,3 +492,14 @@ def test_the_author_is_notified_of_the_evaluation(
         p.project_evaluate(actor=staff, project=submitted, feasible=False, reason="Private land.")
     notification = Notification.objects.get()
     assert notification.recipient_id == submitted.author_id
+
+
+def test_a_receipt_code_clash_draws_a_new_code(monkeypatch):
+    budget, (a, _b, _c) = voting_budget()
+    first = p.ballot_cast(actor=make_resident(), budget=budget, selection={a.pk: 1})
+    codes = iter([first.receipt_code, "NEWCODE23456"])
+    field = Ballot._meta.get_field("receipt_code")
+    monkeypatch.setattr(field, "_get_default", lambda: next(codes), raising=False)
+    second = p.ballot_cast(actor=make_resident(), budget=budget, selection={a.pk: 1})
+    assert second.receipt_code == "NEWCODE23456"
+    assert Ballot.objects.count() == 2 and BallotChoice.objects.count() == 2
