@@ -147,22 +147,20 @@ class _State:
             return sat[positions]
         return np.full(len(positions), sat, dtype=np.int64)
 
-    def _paid_by(self, voters: np.ndarray) -> np.ndarray:
-        """Satisfaction (= units of rho paid) of each voter for each funded project."""
-        block = self.paid[voters, : len(self.rhos)]
-        if self.binary:
-            return block * np.asarray(self.unit, dtype=np.int64)
-        return block
+    def _units(self) -> list[int]:
+        """Per funded project, the satisfaction its payers paid rho for (1 when it
+        varies per voter: then ``paid`` holds it). Python ints: no overflow."""
+        return self.unit if self.binary else [1] * len(self.rhos)
 
     def exact_sum(self, voters: np.ndarray) -> Fraction:
         """Exact money of the given voters (none of them broke)."""
         total = Fraction(len(voters)) * self.share
         if len(voters) and self.rhos:
-            for rho, units in zip(
-                self.rhos, self._paid_by(voters).sum(axis=0).tolist(), strict=True
-            ):
-                if units:
-                    total -= rho * units
+            block = self.paid[voters, : len(self.rhos)]
+            sums = block.sum(axis=0).tolist()  # counts, or sums of points
+            for rho, count, unit in zip(self.rhos, sums, self._units(), strict=True):
+                if count:
+                    total -= rho * (count * unit)
         return total
 
     def exact_each(self, voters: np.ndarray) -> list[Fraction]:
@@ -170,11 +168,12 @@ class _State:
         if not self.rhos:
             return [self.share] * len(voters)
         values = []
-        for row in self._paid_by(voters).tolist():
+        units = self._units()
+        for row in self.paid[voters, : len(self.rhos)].tolist():
             value = self.share
-            for rho, units in zip(self.rhos, row, strict=True):
-                if units:
-                    value -= rho * units
+            for rho, paid, unit in zip(self.rhos, row, units, strict=True):
+                if paid:
+                    value -= rho * (int(paid) * unit)
             values.append(value)
         return values
 
@@ -249,7 +248,11 @@ class _State:
         all they have, the uncapped pay rho * sat."""
         alive_capped = capped & ~self.broke[sup]
         paid = self.exact_sum(sup[alive_capped]) if alive_capped.any() else Fraction(0)
-        denominator = int(sat[unsure].sum()) + int(sat[uncapped].sum())
+        counted = unsure | uncapped
+        if self.binary:  # Python ints: cost x voters may not fit in 64 bits
+            denominator = (int(sat[0]) if len(sat) else 0) * int(counted.sum())
+        else:
+            denominator = int(sat[counted].sum())
         idx = np.flatnonzero(unsure)
         exact = self.exact_each(sup[idx]) if len(idx) else []
         sat_u = sat[idx].tolist()

@@ -303,3 +303,20 @@ def test_exact_settling_does_not_depend_on_the_float_estimate():
     state.pay(0, rho, runs_out)
     assert state.broke.tolist() == [True, True]
     assert state.exact_sum(np.arange(0)) == 0
+
+
+def test_huge_costs_stay_exact():
+    """cost x supporters beyond 64 bits (a budget in a currency of small units)."""
+    import random
+
+    rng = random.Random(5)
+    unit = 10**16
+    projects = {f"h{k}": Project(f"h{k}", unit * c) for k, c in enumerate((3, 4, 4, 7, 2))}
+    ids = list(projects)
+    votes = [Vote(str(v), tuple(rng.sample(ids, rng.randint(1, 3)))) for v in range(1500)]
+    instance = Instance({"budget": str(12 * unit), "vote_type": "approval"}, projects, votes)
+    for satisfaction, completion in (("cost", "none"), ("cardinality", "greedy")):
+        outcome = tally(instance, "mes", satisfaction=satisfaction, completion=completion)
+        theirs = pabutools_mes(instance, satisfaction=satisfaction, completion=completion)
+        assert outcome.selected == theirs
+        assert outcome.selected
