@@ -305,6 +305,7 @@ def budget_tally(
     """Run ``rule`` (default: the budget's) over the budget's ballots and
     store the outcome. Refused while the vote is open (no running scores)."""
     check_manager(actor)
+    budget = Budget.objects.get(pk=budget.pk)  # count what is stored, not a stale copy
     rule = rule or budget.rule
     if rule not in TallyRule.values:
         raise ValidationError(_("Unknown tally rule: %(rule)s.") % {"rule": rule})
