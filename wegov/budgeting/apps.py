@@ -9,6 +9,6 @@ class BudgetingConfig(AppConfig):
     verbose_name = _("Participatory budgeting")
 
     def ready(self):
-        from . import opendata, registration  # noqa: F401
+        from . import opendata, personal_data, registration  # noqa: F401
 
         opendata.register_dataset()
