@@ -1,4 +1,4 @@
-"""python -m bench {generate,run,profile,export}: see docs/bench.md."""
+"""python -m bench {generate,run,profile,export,pb}: see docs/bench.md."""
 
 import argparse
 import sys
@@ -52,6 +52,30 @@ def main(argv=None) -> None:
     )
     exp.add_argument("--formats", nargs="+", default=["csv"], choices=["csv", "geojson", "json"])
     exp.add_argument("--results", default=None, help="folder for the JSON (bench/results)")
+    pb = sub.add_parser(
+        "pb",
+        help="Method of Equal Shares: ours against pabutools (time, peak RSS, same outcome)",
+    )
+    pb.add_argument("--voters", type=int, default=100_000, help="of the generated instance")
+    pb.add_argument("--projects", type=int, default=200, help="of the generated instance")
+    pb.add_argument("--seed", type=int, default=2026, help="of the generated instance")
+    mes_completions = ["none", "add1", "greedy", "add1_greedy"]
+    pb.add_argument(
+        "--completions",
+        nargs="+",
+        default=["none", "add1"],
+        choices=mes_completions,
+        help="on the largest real file",
+    )
+    pb.add_argument(
+        "--synthetic-completions",
+        nargs="*",
+        default=["none"],
+        choices=mes_completions,
+        help="on the generated instance (add1 re-runs MES once per unit added: slow in pabutools)",
+    )
+    pb.add_argument("--no-pabutools", action="store_true", help="time ours only")
+    pb.add_argument("--results", default=None, help="folder for the JSON (bench/results)")
     prof = sub.add_parser("profile", help="query counts, EXPLAIN ANALYZE, cProfile per scenario")
     prof.add_argument("--only", nargs="+", required=True, help="scenario or group names")
     prof.add_argument("--repeat", type=int, default=20)
@@ -68,6 +92,19 @@ def main(argv=None) -> None:
             explain_ms=args.explain_ms,
             top=args.top,
             sort=args.sort,
+        )
+        return
+    if args.command == "pb":
+        from bench.pb_mes import run as run_pb
+
+        run_pb(
+            voters=args.voters,
+            projects=args.projects,
+            seed=args.seed,
+            completions=args.completions,
+            synthetic_completions=args.synthetic_completions,
+            pabutools=not args.no_pabutools,
+            results_dir=args.results,
         )
         return
     if args.command == "export":

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "wegov.reports",
     "wegov.processes",
     "wegov.proposals",
+    "wegov.budgeting",
     "wegov.debates",
     "wegov.comments",
     "wegov.moderation",
@@ -242,6 +243,11 @@ CELERY_BEAT_SCHEDULE = {
     "residency-expire": {
         "task": "wegov.residency.tasks.expire_residences",
         "schedule": crontab(minute=15),
+    },
+    # Budgets whose vote closed: ballots are separated from voters (idempotent).
+    "budgeting-close-votes": {
+        "task": "wegov.budgeting.tasks.close_votes",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from wegov.accountability.api import router as accountability_router
 from wegov.accounts.api import router as accounts_router
 from wegov.basemap.api import router as basemap_router
+from wegov.budgeting.api import router as budgeting_router
 from wegov.comments.api import router as comments_router
 from wegov.datalayers.api import router as datalayers_router
 from wegov.debates.api import router as debates_router
@@ -71,6 +72,7 @@ def schema_validation_error(request, exc):
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/processes/", processes_router)
 api.add_router("/v1/proposals/", proposals_router)
+api.add_router("/v1/budgets/", budgeting_router)
 api.add_router("/v1/debates/", debates_router)
 api.add_router("/v1/results/", accountability_router)
 api.add_router("/v1/comments/", comments_router)
