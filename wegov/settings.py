@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "wegov.processes",
     "wegov.proposals",
     "wegov.debates",
+    "wegov.voting",
     "wegov.comments",
     "wegov.moderation",
     "wegov.social",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("processes/", include("wegov.processes.urls")),
     path("processes/<slug:process_slug>/proposals/", include("wegov.proposals.urls")),
     path("processes/<slug:process_slug>/debates/", include("wegov.debates.urls")),
+    path("processes/<slug:process_slug>/polls/", include("wegov.voting.urls")),
     path("comments/", include("wegov.comments.urls")),
     path("moderation/", include("wegov.moderation.urls")),
     path("", include("wegov.social.urls")),
