@@ -1,4 +1,4 @@
-"""Who may vote, see results, delegate and manage: role × phase matrices.
+"""Who may vote, see results, delegate and manage: role x phase matrices.
 
 The rule set itself (``rules.has_perm``): Django's ``User.has_perm`` lets an
 active superuser do anything, so it would hide the rules from the test."""
