@@ -21,9 +21,7 @@ def _detail(poll):
 
 def _close(poll):
     now = timezone.now()
-    Poll.objects.filter(pk=poll.pk).update(
-        opens_at=now - dt.timedelta(days=3), closes_at=now
-    )
+    Poll.objects.filter(pk=poll.pk).update(opens_at=now - dt.timedelta(days=3), closes_at=now)
 
 
 # --- List and detail --------------------------------------------------------------------
