@@ -73,6 +73,8 @@ def vote_refusal(user, poll: Poll, now: dt.datetime | None = None) -> str | None
         return _("This poll is closed.")
     if not poll.process.allows(Action.VOTE):
         return _("The process is not in a voting phase: votes are not taken now.")
+    if now is None and not rules.may_vote(user, poll):  # the named rule has the last word
+        return _("You cannot vote on this poll.")
     return None
 
 
