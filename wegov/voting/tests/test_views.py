@@ -189,11 +189,14 @@ def test_tie_is_stated_in_words(client, single, people):
     assert "Tied: Yes, No" in content
 
 
-def test_live_results_while_open(client, process):
+def test_live_results_while_open(client, process, people):
     poll = PollFactory(process=process, results_visibility="live")
     response = client.get(reverse("voting:results", args=[process.slug, poll.pk]))
     assert response.status_code == 200
     assert "Nobody has voted yet" in response.content.decode()
+    services.vote_cast(actor=people["Ann"], poll=poll, ranks={poll.options.first().pk: 1})
+    content = client.get(reverse("voting:results", args=[process.slug, poll.pk])).content.decode()
+    assert "In the lead so far" in content and "Winner" not in content
     assert "still open" in response.content.decode()
 
 
