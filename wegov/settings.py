@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "wegov.proposals",
     "wegov.budgeting",
     "wegov.debates",
+    "wegov.voting",
     "wegov.comments",
     "wegov.moderation",
     "wegov.social",

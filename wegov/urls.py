@@ -21,6 +21,7 @@ urlpatterns = [
     path("processes/<slug:process_slug>/debates/", include("wegov.debates.urls")),
     path("results/", include("wegov.accountability.urls")),
     path("budgets/", include("wegov.budgeting.urls")),
+    path("processes/<slug:process_slug>/polls/", include("wegov.voting.urls")),
     path("comments/", include("wegov.comments.urls")),
     path("moderation/", include("wegov.moderation.urls")),
     path("", include("wegov.social.urls")),

@@ -22,6 +22,7 @@ from wegov.processes.api import router as processes_router
 from wegov.proposals.api import router as proposals_router
 from wegov.residency.api import router as residency_router
 from wegov.social.api import router as social_router
+from wegov.voting.api import router as voting_router
 
 from .auth import session_or_token
 
@@ -75,6 +76,7 @@ api.add_router("/v1/proposals/", proposals_router)
 api.add_router("/v1/budgets/", budgeting_router)
 api.add_router("/v1/debates/", debates_router)
 api.add_router("/v1/results/", accountability_router)
+api.add_router("/v1/voting/", voting_router)
 api.add_router("/v1/comments/", comments_router)
 api.add_router("/v1/moderation/", moderation_router)
 api.add_router("/v1/me/", social_router)

@@ -18,6 +18,7 @@ Verbs in use (extend the list in ``social`` when adding one):
     proposal.created, proposal.qualified, proposal.answered, proposal.withdrawn,
     proposal.coauthor_invited,
     debate.created, debate.closed,
+    poll.opened, poll.results_published, voting.delegated,
     report.created, report.resolved,
     comment.created, comment.replied, comment.mentioned,
     area.new_contribution (places: a contribution inside someone's area of interest),

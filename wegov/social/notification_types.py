@@ -176,6 +176,15 @@ VERBS: dict[str, Verb] = {
         ),
         Verb("result.status_changed", ANSWERS, _("The implementation of %(target)s was updated")),
         Verb("result.milestone_reached", ANSWERS, _("A milestone of %(target)s was reached")),
+        Verb("poll.opened", NEW_CONTRIBUTIONS, _("A poll opened: %(target)s")),
+        Verb("poll.results_published", ANSWERS, _("The results of the poll %(target)s are out")),
+        Verb(
+            "voting.delegated",
+            REPLIES,
+            _("%(actor)s delegated their vote in %(target)s"),
+            personal=_("%(actor)s delegated their vote in %(target)s to you"),
+            in_feed=False,
+        ),
         # From places: a new contribution inside someone's area of interest
         # (personal, never in feeds; no actor: reports may be anonymous).
         Verb(

@@ -161,7 +161,7 @@ def test_detail_shows_everything_and_a_timeline_in_words(client, westwijk, proce
         (PhaseKind.DEBATE, ["Take part in the debates", "Support the proposals"], ["Submit a"]),
         (PhaseKind.EVALUATION, ["There is nothing to contribute in this phase"], ["Submit a"]),
         (PhaseKind.INFORMATION, ["Comment on the contributions"], ["Submit a", "debates"]),
-        (PhaseKind.VOTING, ["Vote on the proposals"], ["Submit a"]),
+        (PhaseKind.VOTING, ["Vote in the polls"], ["Submit a"]),
     ],
 )
 def test_what_you_can_do_follows_the_active_phase(client, kind, present, absent):
