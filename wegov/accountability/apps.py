@@ -8,4 +8,4 @@ class AccountabilityConfig(AppConfig):
     verbose_name = _("Accountability")
 
     def ready(self):
-        from . import opendata, registration, rules  # noqa: F401
+        from . import handlers, opendata, registration, rules  # noqa: F401

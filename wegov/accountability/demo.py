@@ -1,24 +1,26 @@
 """Implementation tracking for the demo city: the accepted proposals of the
-demo processes become results at different stages (planned, in progress,
-done, one cancelled), with milestones, a public log and, for finished work, a
+demo processes and the funded projects of its past budget become results at
+different stages (planned, in progress, done, one cancelled), with milestones, a public log and, for finished work, a
 photo drawn with Pillow here (nothing is fetched from the network).
 
 Written with bulk inserts and explicit dates (not through the services nor
 model signals), so loading notifies nobody; the map index picks the results up
-when mapview's demo rebuilds it. Needs the accepted proposals of proposals/demo.py
-and the staff of accounts/demo.py.
+when mapview's demo rebuilds it. Needs the accepted proposals of proposals/demo.py,
+the published budget of budgeting/demo.py and the staff of accounts/demo.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from wegov.accounts.models import Membership
+from wegov.accounts.models import Membership, User
+from wegov.budgeting.models import BudgetProject
 from wegov.places.selectors import district_at
 from wegov.proposals.models import Proposal
 from wegov.reports.photos import process_photo
@@ -43,6 +45,21 @@ STAGES = [
     (Status.IN_PROGRESS, [25], ""),
     (Status.PLANNED, [], ""),
 ]
+
+# Funded projects of the past city budget, a year into their implementation.
+BUDGET_STAGES = [
+    (Status.DONE, [30, 70, 100], ""),
+    (Status.IN_PROGRESS, [20, 55], ""),
+    (Status.IN_PROGRESS, [10, 40, 80], ""),
+    (Status.DONE, [50, 100], ""),
+    (Status.PLANNED, [], ""),
+    (Status.IN_PROGRESS, [25], ""),
+]
+
+START_NOTES = {
+    "proposal": "We are starting work on this accepted proposal.",
+    "budget_project": "Residents funded this project in the city budget; we are starting work.",
+}
 
 MILESTONES = [
     ("Design agreed with the neighbourhood", "A walk-in evening with the people living nearby."),
@@ -82,29 +99,89 @@ def _photo(title: str, seed: int) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{title[:20]}.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def load(demo) -> None:
-    accepted = list(
+@dataclass(frozen=True)
+class _Source:
+    """What a demo result implements: an accepted proposal or a funded budget project."""
+
+    kind: str
+    pk: int
+    title: str
+    description: str
+    process: object
+    lat: float | None
+    lon: float | None
+    district: object
+    since: dt.datetime | None
+    amount: int | None = None
+
+
+def _sources() -> list[tuple[_Source, tuple]]:
+    accepted = (
         Proposal.objects.filter(answer_state=Proposal.AnswerState.ACCEPTED, is_hidden=False)
         .select_related("process", "district")
         .order_by("answered_at", "pk")[: len(STAGES)]
     )
-    if not accepted:
-        demo.say("  results: skipped (no accepted proposals)")
+    pairs = [
+        (
+            _Source(
+                "proposal",
+                p.pk,
+                p.title,
+                p.body[:600],
+                p.process,
+                p.lat,
+                p.lon,
+                p.district,
+                p.answered_at,
+            ),
+            stage,
+        )
+        for p, stage in zip(accepted, STAGES, strict=False)
+    ]
+    funded = (
+        BudgetProject.objects.filter(is_funded=True, budget__results_published_at__isnull=False)
+        .select_related("budget__process", "district")
+        .order_by("budget__results_published_at", "pk")
+    )
+    for index, project in enumerate(funded):
+        budget = project.budget
+        pairs.append(
+            (
+                _Source(
+                    "budget_project",
+                    project.pk,
+                    project.title,
+                    project.description[:600],
+                    budget.process,
+                    project.lat,
+                    project.lon,
+                    project.district,
+                    budget.results_published_at,
+                    project.cost,
+                ),
+                BUDGET_STAGES[index % len(BUDGET_STAGES)],
+            )
+        )
+    return pairs
+
+
+def load(demo) -> None:
+    sources = _sources()
+    if not sources:
+        demo.say("  results: skipped (no accepted proposals or funded budget projects)")
         return
     staff_by_org = {}
     for membership in Membership.objects.select_related("user").order_by("pk"):
         staff_by_org.setdefault(membership.organisation_id, membership.user)
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
     now = timezone.now()
     today = timezone.localdate()
     counts = dict.fromkeys(Status.values, 0)
-    for index, (proposal, (status, steps, cancel_reason)) in enumerate(
-        zip(accepted, STAGES, strict=False)
-    ):
-        process = proposal.process
-        staff = staff_by_org.get(process.organisation_id)
-        started = max(proposal.answered_at or now, now - dt.timedelta(days=300)) + dt.timedelta(
-            days=3
-        )
+    for index, (source, (status, steps, cancel_reason)) in enumerate(sources):
+        process = source.process
+        organisation_id = process.organisation_id if process else None
+        staff = staff_by_org.get(organisation_id, admin)
+        started = max(source.since or now, now - dt.timedelta(days=300)) + dt.timedelta(days=3)
         started = min(started, now - dt.timedelta(days=30))
         transitions = [
             (Status.DONE if p == 100 else Status.IN_PROGRESS, p, NOTES.get(p, "")) for p in steps
@@ -113,27 +190,28 @@ def load(demo) -> None:
             transitions.append((Status.CANCELLED, steps[-1] if steps else 0, cancel_reason))
         span = (now - started) / (len(transitions) + 1)
         final_progress = steps[-1] if steps else 0
-        district = proposal.district
-        if proposal.lat is not None and district is None:
-            district = district_at(proposal.lat, proposal.lon)
+        district = source.district
+        if source.lat is not None and district is None:
+            district = district_at(source.lat, source.lon)
         (result,) = Result.objects.bulk_create(
             [
                 Result(
-                    title=proposal.title,
-                    description=proposal.body[:600],
+                    title=source.title,
+                    description=source.description,
                     process=process,
-                    source_kind="proposal",
-                    source_id=proposal.pk,
-                    department=process.organisation,
-                    lat=proposal.lat,
-                    lon=proposal.lon,
+                    source_kind=source.kind,
+                    source_id=source.pk,
+                    department=process.organisation if process else None,
+                    lat=source.lat,
+                    lon=source.lon,
                     district=district,
                     status=status,
                     progress=100 if status == Status.DONE else final_progress,
                     cancel_reason=cancel_reason,
                     starts_on=started.date(),
                     ends_on=(started + dt.timedelta(days=240)).date(),
-                    budget_amount=demo.rng.choice([8000, 15000, 24000, 40000, 65000, 120000]),
+                    budget_amount=source.amount
+                    or demo.rng.choice([8000, 15000, 24000, 40000, 65000, 120000]),
                     status_changed_at=started + span * len(transitions) if transitions else None,
                     created_by=staff,
                 )
@@ -147,7 +225,7 @@ def load(demo) -> None:
                 created_at=started,
                 status=Status.PLANNED,
                 progress=0,
-                note="We are starting work on this accepted proposal.",
+                note=START_NOTES[source.kind],
             )
         ]
         previous_status, previous_progress = Status.PLANNED, 0
@@ -202,5 +280,5 @@ def load(demo) -> None:
     demo.say(
         "  results: "
         + ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-        + " (from accepted proposals)"
+        + " (from accepted proposals and the funded projects of past budgets)"
     )

@@ -64,7 +64,10 @@ HTML_MESSAGE = gettext_lazy("Write plain text: HTML tags such as <script> are no
 # Presentation.status): a proposal once its official answer accepted it. Kinds
 # not listed here are trackable in any status: the calling app decides (the
 # budgeting app tracks the projects its published tally funded).
-TRACKABLE_STATUSES: dict[str, frozenset[str]] = {"proposal": frozenset({"accepted"})}
+TRACKABLE_STATUSES: dict[str, frozenset[str]] = {
+    "proposal": frozenset({"accepted"}),
+    "budget_project": frozenset({"funded"}),
+}
 
 EDIT_REFUSAL = gettext_lazy(
     "Only administrators, process managers and staff of the responsible department "
@@ -236,6 +239,8 @@ def source_refusal(source) -> str | None:
     if allowed is not None and shown.status not in allowed:
         if kind.kind == "proposal":
             return _("Only proposals the city accepted in its official answer can be tracked.")
+        if kind.kind == "budget_project":
+            return _("Only budget projects funded by the published results can be tracked.")
         return _("This contribution is not in a state that can be tracked.")
     return None
 
@@ -260,6 +265,7 @@ def result_track(
     budget_amount: int | None = None,
     status: str = Status.PLANNED,
     progress: int | None = None,
+    authorised: bool = False,
 ) -> Result:
     """Start tracking the implementation of ``source`` (any registered
     contribution: an accepted proposal, a funded budget project).
@@ -269,7 +275,9 @@ def result_track(
     the source's registry ``Presentation`` unless given; the department
     defaults to the organisation running the source's process. ``status`` may
     start the result at once as in progress or done (with ``progress``), e.g.
-    for projects imported after the fact.
+    for projects imported after the fact. ``authorised`` skips the permission
+    check for callers that already checked it: the handler of a budget's
+    published results, run for whoever published them (or the command line).
     """
     try:
         kind = registry.kind_of(source)
@@ -280,10 +288,12 @@ def result_track(
     process = Process.objects.filter(pk=shown.process_id).select_related("organisation").first()
     department = department or (process.organisation if process else None)
     if existing is not None:
-        if not (may_edit_result(actor, existing) or may_create_result(actor, department)):
+        if not authorised and not (
+            may_edit_result(actor, existing) or may_create_result(actor, department)
+        ):
             raise PermissionDenied(CREATE_REFUSAL)
         return existing
-    if not may_create_result(actor, department):
+    if not authorised and not may_create_result(actor, department):
         raise PermissionDenied(CREATE_REFUSAL)
     reason = source_refusal(source)
     if reason:

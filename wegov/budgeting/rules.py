@@ -29,6 +29,7 @@ from wegov.accounts.rules import (
     is_process_manager,
 )
 from wegov.processes.models import Action
+from wegov.residency.selectors import is_resident_of
 
 # --- The budget's moment ----------------------------------------------------------
 
@@ -87,16 +88,12 @@ def is_budget_staff(user, budget) -> bool:
 
 @rules.predicate
 def is_eligible_voter(user, budget) -> bool:
-    """The one place that decides who may vote in ``budget``.
-
-    Today: a participant (signed in, not blocked) who is a verified resident
-    of the city. At merge time the integrator replaces the residence test
-    with ``wegov.residency.selectors.is_resident_of(user, budget.district)``
-    (``budget.district`` None = anywhere in the city).
-    """
+    """The one place that decides who may vote in ``budget``: a participant
+    (signed in, not blocked) with a current verified residence in the budget's
+    district (anywhere in the city for a city-wide budget)."""
     if budget is None or not is_participant(user):
         return False
-    return user.is_verified_resident
+    return is_resident_of(user, budget.district)
 
 
 @rules.predicate

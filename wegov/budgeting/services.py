@@ -316,7 +316,7 @@ def budget_tally(
         raise ValidationError(_("There are no projects on the ballot to count."))
     try:
         outcome = pb.tally(instance, rule, **(options or {}))
-    except TypeError as exc:  # unknown options
+    except (TypeError, ValueError) as exc:  # unknown options; refused values (PabulibError)
         raise ValidationError(str(exc)) from None
     per_project = {
         pid: {
@@ -393,7 +393,12 @@ def results_publish(*, actor, budget: Budget, tally: TallyRecord) -> Budget:
             before={"tally": previous.pk if previous else None},
             after={"tally": tally.pk, "input_hash": tally.input_hash, "funded": sorted(selected)},
         )
-        events.emit("budget.results_published", budget_id=budget.pk, funded_project_ids=funded_pks)
+        events.emit(
+            "budget.results_published",
+            budget_id=budget.pk,
+            funded_project_ids=funded_pks,
+            actor_id=actor.pk if actor else None,
+        )
     return budget
 
 

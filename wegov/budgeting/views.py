@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wegov.places.selectors import city_bounds
 
-from . import pb, selectors, services
+from . import pb, rules, selectors, services
 from .charts import bar_chart, spending_chart
 from .models import Budget, BudgetPhase, BudgetProject, TallyRecord
 from .reasons import explain, rule_explanation
@@ -60,7 +60,8 @@ def budget_detail(request, slug):
             "map_bounds": city_bounds(),
             "is_public": selectors.is_public(budget),
             "can_manage": selectors.can_manage(request.user),
-            "can_vote": request.user.has_perm("budgeting.cast_ballot", budget),
+            # The rule, not has_perm: superusers pass every has_perm but vote only as residents.
+            "can_vote": rules.may_vote(request.user, budget),
         },
     )
 

@@ -153,6 +153,18 @@ VERBS: dict[str, Verb] = {
         ),
         Verb("proposal.withdrawn", ANSWERS, _("%(actor)s withdrew the proposal %(target)s")),
         Verb(
+            "budget_project.submitted",
+            NEW_CONTRIBUTIONS,
+            _("%(actor)s submitted the budget project %(target)s"),
+        ),
+        Verb(
+            "budget_project.evaluated",
+            ANSWERS,
+            _("The budget project %(target)s was evaluated"),
+            personal=_("The city evaluated your budget project %(target)s"),
+            in_feed=False,
+        ),
+        Verb(
             "proposal.coauthor_invited",
             REPLIES,
             _("%(actor)s invited a co-author to %(target)s"),

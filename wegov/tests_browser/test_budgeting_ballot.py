@@ -10,11 +10,11 @@ import pytest
 from django.utils import timezone
 
 from conftest import enable_totp
-from wegov.accounts.tests.factories import make_resident
 from wegov.budgeting.models import Ballot, BallotChoice, BallotType, BudgetProject
 from wegov.budgeting.tests.factories import BudgetFactory, BudgetProjectFactory
 from wegov.processes.models import PhaseKind
 from wegov.processes.tests.factories import ProcessFactory
+from wegov.residency.tests.factories import make_resident
 
 from .support import axe_check, log_in_session, submit
 

@@ -6,12 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from wegov.accounts.tests.factories import UserFactory, make_resident
+from wegov.accounts.tests.factories import UserFactory
 from wegov.budgeting import participation as p
 from wegov.budgeting.models import Ballot, BallotChoice, BallotType, BudgetProject
 from wegov.core.models import AuditEntry
 from wegov.places import services as places_services
 from wegov.processes.tests.factories import TopicFactory
+from wegov.residency.tests.factories import make_resident
 
 from .factories import BudgetProjectFactory
 from .participation_helpers import budget_in

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from wegov.accounts.tests.factories import make_resident
 from wegov.budgeting import participation as p
 from wegov.budgeting import tasks
 from wegov.budgeting.models import Ballot
+from wegov.residency.tests.factories import make_resident
 
 from .factories import BudgetProjectFactory
 from .participation_helpers import budget_in

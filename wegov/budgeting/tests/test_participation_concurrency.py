@@ -10,9 +10,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from wegov.accounts.tests.factories import make_resident
 from wegov.budgeting import participation as p
 from wegov.budgeting.models import Ballot, BallotChoice, Budget
+from wegov.residency.tests.factories import make_resident
 
 from .factories import BudgetProjectFactory
 from .participation_helpers import budget_in

@@ -2,10 +2,10 @@
 
 import pytest
 
-from wegov.accounts.tests.factories import make_resident
 from wegov.budgeting import participation as p
 from wegov.budgeting import personal_data
 from wegov.budgeting.models import Ballot, BallotChoice
+from wegov.residency.tests.factories import make_resident
 
 from .factories import BudgetProjectFactory
 from .participation_helpers import budget_in

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from wegov.accounts.tests.factories import UserFactory, make_resident
+from wegov.accounts.tests.factories import UserFactory
 from wegov.budgeting import participation as p
 from wegov.budgeting.models import Ballot, BallotChoice, BallotType, BudgetProject
+from wegov.residency.tests.factories import make_resident
 
 from .factories import BudgetProjectFactory
 from .participation_helpers import budget_in

@@ -4,8 +4,9 @@ import pytest
 import rules as django_rules
 from django.utils import timezone
 
-from wegov.accounts.tests.factories import UserFactory, make_resident
+from wegov.accounts.tests.factories import UserFactory
 from wegov.budgeting import rules
+from wegov.residency.tests.factories import make_resident
 
 from .factories import BudgetFactory, BudgetProjectFactory
 from .participation_helpers import MOMENTS, budget_in
@@ -120,3 +121,20 @@ def test_project_predicates(department, staff, other_staff):
     assert not rules.is_project_author(UserFactory(), project)
     assert rules.is_project_budget_staff(staff, project)
     assert not rules.is_project_budget_staff(other_staff, project)
+
+
+@pytest.mark.django_db
+def test_a_district_budget_is_for_that_districts_residents(city):
+    from wegov.residency import services as residency_services
+    from wegov.residency.tests.factories import make_district, registry_officer
+
+    elsewhere = make_district()
+    budget = budget_in("voting", district=city)
+    here, there = make_resident(district=city), make_resident(district=elsewhere)
+    assert rules.may_vote(here, budget)
+    assert not rules.may_vote(there, budget)
+    # A flag without a residence behind it (set by hand) is not enough.
+    assert not rules.may_vote(UserFactory(verified_resident_since=timezone.now()), budget)
+    # Nor is a revoked residence.
+    residency_services.residence_revoke(actor=registry_officer(), user=here)
+    assert not rules.may_vote(here, budget)

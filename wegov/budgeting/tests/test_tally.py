@@ -256,3 +256,14 @@ def test_pb_tally_with_equal_shares_prints_the_files_ids(tmp_path):
     assert set(printed) == {
         pid for pid, p in instance.projects.items() if p.fields.get("selected") == "1"
     }
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"satisfaction": "happiness"}, {"completion": "sometimes"}, {"colour": "blue"}],
+    ids=["bad-satisfaction", "bad-completion", "unknown-option"],
+)
+def test_refused_options_are_a_validation_error_not_a_crash(options):
+    _instance, budget = _import(REAL_FILES[0])
+    with pytest.raises(ValidationError):
+        services.budget_tally(actor=None, budget=budget, rule="mes", options=options)

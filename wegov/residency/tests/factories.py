@@ -69,3 +69,15 @@ def code_letter(district, code="ABCD-EFGH-JKMN", *, expires_on=None):
         expires_on=expires_on or timezone.localdate() + dt.timedelta(days=30),
     )
     return CodeLetter.objects.create(batch=batch, code_hash=hashing.code_hash(code))
+
+
+def make_resident(district=None, **kwargs):
+    """A user with a current verified residence: in ``district``, else in the
+    first district there is (a new one if there is none)."""
+    from wegov.places.models import District
+
+    user = UserFactory(verified_resident_since=timezone.now(), **kwargs)
+    if district is None:
+        district = District.objects.order_by("pk").first() or make_district()
+    ResidenceFactory(user=user, district=district)
+    return user
