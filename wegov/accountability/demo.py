@@ -1,7 +1,8 @@
 """Implementation tracking for the demo city: the accepted proposals of the
 demo processes and the funded projects of its past budget become results at
-different stages (planned, in progress, done, one cancelled), with milestones, a public log and, for finished work, a
-photo drawn with Pillow here (nothing is fetched from the network).
+different stages (planned, in progress, done, one cancelled), with milestones,
+a public log and, for finished work, a photo drawn with Pillow here (nothing
+is fetched from the network).
 
 Written with bulk inserts and explicit dates (not through the services nor
 model signals), so loading notifies nobody; the map index picks the results up
