@@ -42,7 +42,7 @@ def publish(budget, actor, capture):
 def test_funded_projects_are_tracked_when_results_are_published(
     request, counted_budget, django_capture_on_commit_callbacks, publisher
 ):
-    budget, (wanted, also, unwanted) = counted_budget
+    budget, (wanted, also, _unwanted) = counted_budget
     actor = request.getfixturevalue(publisher) if publisher != "command_line" else None
     publish(budget, actor, django_capture_on_commit_callbacks)
     results = {r.source_id: r for r in Result.objects.filter(source_kind="budget_project")}
