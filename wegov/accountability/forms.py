@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wegov.accounts.models import Organisation
+from wegov.core.forms import latitude_field, longitude_field
 from wegov.places.models import District
 from wegov.processes.models import Process
 
@@ -16,7 +17,6 @@ from .models import (
 )
 
 TOO_LONG = _("Use at most %(limit_value)d characters (you wrote %(show_value)d).")
-COORDINATE_ATTRS = {"step": "any", "inputmode": "decimal", "class": "govuk-input--width-10"}
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"})
 
 
@@ -69,22 +69,8 @@ class ResultForm(forms.Form):
         queryset=Organisation.objects.order_by("name"),
         empty_label=_("The organisation running the process"),
     )
-    lat = forms.FloatField(
-        label=_("Latitude (optional)"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={"invalid": _("Enter the latitude as a number, like 52.1561.")},
-    )
-    lon = forms.FloatField(
-        label=_("Longitude (optional)"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={"invalid": _("Enter the longitude as a number, like 5.3878.")},
-    )
+    lat = latitude_field(label=_("Latitude (optional)"))
+    lon = longitude_field(label=_("Longitude (optional)"))
     starts_on = forms.DateField(
         label=_("Start date (optional)"),
         required=False,

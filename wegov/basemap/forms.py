@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wegov.core.forms import latitude_field, longitude_field
+
 from .models import DESCRIPTION_MAX, NOTES_MAX, Kind, Status
 
 # Typed coordinates: decimals, either separator accepted by the browser.
-COORDINATE_ATTRS = {"step": "any", "inputmode": "decimal", "class": "govuk-input--width-10"}
 TOO_LONG = _("Use at most %(limit_value)d characters (you wrote %(show_value)d).")
 
 
@@ -29,26 +30,8 @@ class FlagForm(forms.Form):
             "max_length": TOO_LONG,
         },
     )
-    lat = forms.FloatField(
-        label=_("Latitude"),
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={
-            "required": _("Choose the place on the map, or enter its latitude."),
-            "invalid": _("Enter the latitude as a number, like 52.1561."),
-        },
-    )
-    lon = forms.FloatField(
-        label=_("Longitude"),
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={
-            "required": _("Choose the place on the map, or enter its longitude."),
-            "invalid": _("Enter the longitude as a number, like 5.3878."),
-        },
-    )
+    lat = latitude_field(required=True)
+    lon = longitude_field(required=True)
     osm_reference = forms.CharField(
         label=_("OpenStreetMap element (optional)"),
         help_text=_(

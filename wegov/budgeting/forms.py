@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from wegov.core.forms import latitude_field, longitude_field
 from wegov.processes.models import Topic
 
 from . import participation
 from .models import BallotType, Budget, BudgetProject
 
-COORDINATE_ATTRS = {"step": "any", "inputmode": "decimal", "class": "govuk-input--width-10"}
 COST_ATTRS = {"inputmode": "numeric", "class": "govuk-input--width-10"}
 
 
@@ -75,22 +75,8 @@ class ProjectForm(forms.Form):
         empty_label=_("No category"),
         error_messages={"invalid_choice": _("Choose one of the listed categories.")},
     )
-    lat = forms.FloatField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={"invalid": _("Enter the latitude as a number, like 52.1561.")},
-    )
-    lon = forms.FloatField(
-        label=_("Longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={"invalid": _("Enter the longitude as a number, like 5.3878.")},
-    )
+    lat = latitude_field()
+    lon = longitude_field()
 
     def __init__(self, *args, budget: Budget, **kwargs):
         super().__init__(*args, **kwargs)

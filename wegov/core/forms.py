@@ -1,4 +1,6 @@
+from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -6,3 +8,45 @@ class GovukFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/govuk_form.html"
     field_template_name = "forms/govuk_field.html"
+
+
+# --- Coordinates ------------------------------------------------------------------
+# One definition of the latitude and longitude inputs every map form has (reports,
+# proposals, budget projects, results, base-map flags): the same limits, keyboard
+# hint and messages everywhere.
+
+COORDINATE_ATTRS = {"step": "any", "inputmode": "decimal", "class": "govuk-input--width-10"}
+
+
+def latitude_field(*, label=None, required: bool = False, **kwargs) -> forms.FloatField:
+    """A latitude input; when required, the message says to choose the place on the map."""
+    messages = {"invalid": _("Enter the latitude as a number, like 52.1561.")}
+    if required:
+        messages["required"] = _("Choose the place on the map, or enter its latitude.")
+    messages.update(kwargs.pop("error_messages", {}))
+    return forms.FloatField(
+        label=label or _("Latitude"),
+        required=required,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
+        error_messages=messages,
+        **kwargs,
+    )
+
+
+def longitude_field(*, label=None, required: bool = False, **kwargs) -> forms.FloatField:
+    """A longitude input; when required, the message says to choose the place on the map."""
+    messages = {"invalid": _("Enter the longitude as a number, like 5.3878.")}
+    if required:
+        messages["required"] = _("Choose the place on the map, or enter its longitude.")
+    messages.update(kwargs.pop("error_messages", {}))
+    return forms.FloatField(
+        label=label or _("Longitude"),
+        required=required,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
+        error_messages=messages,
+        **kwargs,
+    )

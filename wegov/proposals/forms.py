@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wegov.core.forms import latitude_field, longitude_field
 from wegov.places import geocoding
 from wegov.places.models import District
 from wegov.processes.models import Process, Topic
@@ -16,7 +17,6 @@ from .attachments import MAX_ATTACHMENTS
 from .models import BODY_MAX, TITLE_MAX, Proposal
 from .selectors import ORDERINGS, ProposalFilters
 
-COORDINATE_ATTRS = {"step": "any", "inputmode": "decimal", "class": "govuk-input--width-10"}
 PLAIN_TEXT_HINT = _("Plain text; HTML is not allowed.")
 
 
@@ -62,22 +62,8 @@ class ProposalForm(forms.Form):
         required=False,
         help_text=_("If you give a place below, its district is used."),
     )
-    lat = forms.FloatField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={"invalid": _("Enter the latitude as a number, like 52.1561.")},
-    )
-    lon = forms.FloatField(
-        label=_("Longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={"invalid": _("Enter the longitude as a number, like 5.3878.")},
-    )
+    lat = latitude_field()
+    lon = longitude_field()
     address = forms.CharField(
         label=_("Address or description of the place (optional)"),
         required=False,

@@ -9,14 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wegov.core.forms import COORDINATE_ATTRS, latitude_field, longitude_field
 from wegov.places import geocoding
 from wegov.places.models import District
 from wegov.places.selectors import is_inside_city
 
 from .models import Category, ServiceAttribute, Status
 from .selectors import ReportFilters
-
-COORDINATE_ATTRS = {"step": "any", "inputmode": "decimal", "class": "govuk-input--width-10"}
 
 # A single-choice question shows radios up to this many options, a select above.
 MAX_RADIOS = 6
@@ -91,26 +90,8 @@ def geocode_typed_address(data):
 class ReportStartForm(forms.Form):
     """Step 1: where the problem is, what kind it is, what it is."""
 
-    lat = forms.FloatField(
-        label=_("Latitude"),
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={
-            "required": _("Choose the place on the map, or enter its latitude."),
-            "invalid": _("Enter the latitude as a number, like 52.1561."),
-        },
-    )
-    lon = forms.FloatField(
-        label=_("Longitude"),
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs=COORDINATE_ATTRS),
-        error_messages={
-            "required": _("Choose the place on the map, or enter its longitude."),
-            "invalid": _("Enter the longitude as a number, like 5.3878."),
-        },
-    )
+    lat = latitude_field(required=True)
+    lon = longitude_field(required=True)
     address = forms.CharField(
         label=_("Address or description of the place (optional)"),
         required=False,
