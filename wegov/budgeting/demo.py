@@ -20,7 +20,10 @@ import math
 
 from django.utils import timezone
 
+from wegov.accounts.models import User
 from wegov.places.selectors import district_at
+from wegov.processes.models import Phase, PhaseKind, Process
+from wegov.residency.models import Residence
 
 from . import services
 from .models import Ballot, BallotChoice, BallotType, Budget, BudgetProject, TallyRule
@@ -137,11 +140,61 @@ def _point(bearing_deg: float, km: float) -> tuple[float, float]:
     return round(lat0 + dlat, 6), round(lon0 + dlon, 6)
 
 
+def _process(demo, *, slug, title, summary, district, phases, organisation_slug) -> Process:
+    """The participatory process a budget belongs to, with its phases as
+    (kind, first day, last day) offsets from today."""
+    today = timezone.localdate()
+    departments = demo.shared.get("departments") or {}
+    organisation = departments.get(organisation_slug) or departments[sorted(departments)[0]]
+    manager = User.objects.filter(is_process_manager=True).order_by("pk").first()
+    process = Process.objects.create(
+        slug=slug,
+        title=title,
+        summary=summary,
+        description=f"<p>{summary}</p>",
+        scope=Process.Scope.DISTRICT if district else Process.Scope.CITY,
+        district=district,
+        organisation=organisation,
+        is_published=True,
+        published_at=timezone.now() + dt.timedelta(days=phases[0][1]),
+        starts_on=today + dt.timedelta(days=phases[0][1]),
+        ends_on=today + dt.timedelta(days=phases[-1][2]),
+        created_by=manager,
+    )
+    Phase.objects.bulk_create(
+        Phase(
+            process=process,
+            kind=kind,
+            starts_on=today + dt.timedelta(days=first),
+            ends_on=today + dt.timedelta(days=last),
+            position=position,
+            announced_on=today + dt.timedelta(days=first) if first <= 0 else None,
+        )
+        for position, (kind, first, last) in enumerate(phases)
+    )
+    return process
+
+
 def _oosterpark(demo, districts, topics, citizens, staff) -> Budget:
     rng = demo.rng
     now = timezone.now()
     district = districts.get("oosterpark")
+    process = _process(
+        demo,
+        slug=f"oosterpark-budget-{now.year}",
+        title=f"Oosterpark decides: neighbourhood budget {now.year}",
+        summary="Residents of Oosterpark propose projects and vote on how to spend € 100,000.",
+        district=district,
+        organisation_slug="office-oosterpark",
+        phases=[
+            (PhaseKind.PROPOSALS, -90, -41),
+            (PhaseKind.EVALUATION, -40, -6),
+            (PhaseKind.VOTING, -5, 9),
+            (PhaseKind.IMPLEMENTATION, 10, 365),
+        ],
+    )
     budget = Budget.objects.create(
+        process=process,
         title=f"Oosterpark neighbourhood budget {now.year}",
         slug=f"oosterpark-{now.year}",
         description=(
@@ -184,8 +237,10 @@ def _oosterpark(demo, districts, topics, citizens, staff) -> Budget:
             )
         )
     feasible = [p for p in projects if p.status == "feasible"]
-    voters = [c for c in citizens[1:] if c.is_verified_resident]
-    for voter in voters[: max(3, len(voters) * 2 // 3)]:
+    # Only residents of the district may vote; citizen@ (citizens[0]) has not yet.
+    residents = set(Residence.objects.filter(district=district).values_list("user_id", flat=True))
+    voters = [c for c in citizens[1:] if c.pk in residents]
+    for voter in voters:
         order = sorted(feasible, key=lambda _p: rng.random())
         chosen, spent = [], 0
         for project in order:
@@ -209,7 +264,23 @@ def _city_past(demo, topics) -> Budget:
     now = timezone.now()
     closes = now - dt.timedelta(days=400)
     year = closes.year
+    days_ago = (now - closes).days
+    process = _process(
+        demo,
+        slug=f"city-budget-{year}",
+        title=f"Lindenbrug city budget {year}",
+        summary="Residents decided how to spend € 1 million on projects for the whole city.",
+        district=None,
+        organisation_slug="public-works",
+        phases=[
+            (PhaseKind.PROPOSALS, -days_ago - 120, -days_ago - 61),
+            (PhaseKind.EVALUATION, -days_ago - 60, -days_ago - 22),
+            (PhaseKind.VOTING, -days_ago - 21, -days_ago),
+            (PhaseKind.IMPLEMENTATION, -days_ago + 1, 200),
+        ],
+    )
     budget = Budget.objects.create(
+        process=process,
         title=f"Lindenbrug city budget {year}",
         slug=f"lindenbrug-{year}",
         description=(

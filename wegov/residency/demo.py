@@ -3,8 +3,9 @@
 * A civil-affairs department (WEGOV_RESIDENCY_OFFICES' default) with
   staff.civilaffairs@lindenbrug.example, who runs census lists, code letters
   and the desk for every district.
-* Every verified demo citizen gets a residence in a district (citizen@ lives
-  in Binnenstad), verified by census, code letter or at a district office.
+* Every verified demo citizen gets a residence in a district (citizen@ and a
+  third of the others live in Oosterpark, whose budget is voting), verified
+  by census, code letter or at a district office.
 * An active city-wide census list; besides the demo citizens' (used) entries
   it has the TEST_PEOPLE below, unused, for testers to verify with.
 * A batch of code letters for Zuidveld whose codes are printed (and, being
@@ -79,7 +80,10 @@ def load(demo) -> None:
     for index, person in enumerate(demo.shared.get("citizens") or []):
         if person.verified_resident_since is None:
             continue
-        slug = "binnenstad" if index == 0 and "binnenstad" in districts else rng.choice(slugs)
+        # citizen@ and a third of the others live in Oosterpark, where the demo's
+        # neighbourhood budget is voting now (budgeting/demo.py).
+        home = "oosterpark" if "oosterpark" in districts else slugs[0]
+        slug = home if index % 3 == 0 else rng.choice(slugs)
         district = districts[slug]
         method = rng.choice([Method.CENSUS, Method.CENSUS, Method.CODE_LETTER, Method.IN_PERSON])
         verified_by = None

@@ -12,6 +12,8 @@ from wegov.budgeting.models import BudgetPhase
 from wegov.core.management.commands.load_demo import DEMO_PASSWORD, DemoContext
 from wegov.places import demo as places_demo
 from wegov.processes import demo as processes_demo
+from wegov.residency import demo as residency_demo
+from wegov.residency.selectors import is_resident_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo():
     context = DemoContext(rng=random.Random(2026), password=DEMO_PASSWORD, stdout=io.StringIO())
-    for module in (places_demo, accounts_demo, processes_demo, budgeting_demo):
+    for module in (places_demo, accounts_demo, residency_demo, processes_demo, budgeting_demo):
         module.load(context)
     return context
 
@@ -34,6 +36,13 @@ def test_demo_budgets(demo, client):
     assert current.projects.filter(lat__isnull=True).count() == 0
     assert current.ballots.count() >= 3
     assert not current.ballots.filter(voter__email="citizen@lindenbrug.example").exists()
+    # Every ballot is a resident's of the district, and citizen@ may still vote.
+    assert all(is_resident_of(b.voter, current.district) for b in current.ballots.all())
+    citizen = demo.shared["citizens"][0]
+    assert citizen.email == "citizen@lindenbrug.example"
+    assert is_resident_of(citizen, current.district)
+    assert current.process.is_published and current.process.district == current.district
+    assert past.process is not None
     for ballot in current.ballots.prefetch_related("choices__project"):
         spent = sum(c.project.cost for c in ballot.choices.all())
         assert 0 < spent <= current.amount
