@@ -33,7 +33,7 @@ from wegov.core import registry
 from wegov.core.activity import publish
 from wegov.core.audit import audit
 from wegov.places.models import District
-from wegov.places.selectors import district_at
+from wegov.places.selectors import district_at, is_inside_city
 from wegov.processes.models import Process
 from wegov.reports.photos import process_photo
 
@@ -156,6 +156,8 @@ def _clean(data: ResultData) -> dict:
     elif lat is not None:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             errors["location"] = _("That is not a valid location.")
+        elif not is_inside_city(lat, lon):
+            errors["location"] = _("This place is outside the city.")
         else:
             district = district_at(lat, lon) or district
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:

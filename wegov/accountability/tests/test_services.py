@@ -177,6 +177,13 @@ def test_create_bad_input(admin_user, data, field):
     assert field in exc.value.message_dict
 
 
+def test_create_refuses_a_place_outside_the_city(admin_user, city):
+    data = services.ResultData(title="A bridge elsewhere", lat=48.85, lon=2.35)
+    with pytest.raises(ValidationError) as exc:
+        services.result_create(actor=admin_user, data=data)
+    assert exc.value.message_dict["location"] == ["This place is outside the city."]
+
+
 def test_edit_changes_details_and_audits(result, staff):
     services.result_edit(
         actor=staff,

@@ -21,7 +21,12 @@ def test_the_geolocated_kinds_are_known():
     # A new model with lat/lon and a district must be added below (and its
     # service must use places.selectors.district_at and is_inside_city).
     found = {model._meta.label for model, _field in importing.geolocated_models()}
-    assert found == {"reports.Report", "proposals.Proposal"}
+    assert found == {
+        "reports.Report",
+        "proposals.Proposal",
+        "budgeting.BudgetProject",
+        "accountability.Result",
+    }
 
 
 def _report(citizen, lat, lon):

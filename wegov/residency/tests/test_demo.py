@@ -22,7 +22,7 @@ def test_demo_residences_census_people_and_codes(django_capture_on_commit_callba
         places_services.area_save(
             kind="district", name=name, slug=name.lower(), geometry=NORTH_SQUARE
         )
-        for name in ("Binnenstad", "Zuidveld")
+        for name in ("Oosterpark", "Zuidveld")
     ]
     now = timezone.now()
     citizens = [
@@ -38,7 +38,7 @@ def test_demo_residences_census_people_and_codes(django_capture_on_commit_callba
         shared={"districts": districts, "citizens": citizens},
     )
     residency_demo.load(demo)
-    assert selectors.residence_district(citizens[0]).slug == "binnenstad"
+    assert selectors.residence_district(citizens[0]).slug == "oosterpark"
     assert not Residence.objects.filter(user=citizens[1]).exists()
     assert selectors.is_resident_of(citizens[2], None)
     census_list = CensusList.objects.get(is_active=True)
