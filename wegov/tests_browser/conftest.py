@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from .support import route_request
+from .support import AXE_JS, route_request
 
 CHROMIUM = os.environ.get("WEGOV_CHROMIUM", "/usr/bin/chromium")
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
@@ -37,6 +37,9 @@ def browser():
     """
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM}")
+    # Without axe-core every axe check would wait for ever on a script that is
+    # never served; say what is missing instead.
+    assert AXE_JS.is_file(), f"{AXE_JS} is missing: run `make install` (npm ci)"
     previous = os.environ.get(ASYNC_UNSAFE)
     os.environ[ASYNC_UNSAFE] = "true"
     playwright = sync_playwright().start()
