@@ -109,3 +109,35 @@ def test_results_page_without_javascript(new_context, live_server, counted):
     assert "Funded as number 1" in rows.first.inner_text()
     assert tally.input_hash in page.locator("main").inner_text()
     context.close()
+
+
+def test_a_manager_creates_a_budget(new_context, live_server, process_manager, city):
+    """The staff form: a mistake is explained and nothing typed is lost; then the
+    budget is created and listed."""
+    enable_totp(process_manager)
+    page = new_context().new_page()
+    log_in_session(page.context, live_server.url, process_manager)
+    page.goto("/budgets/manage/new/")
+    assert page.locator("h1").inner_text() == "Create a budget"
+    axe_check(page)
+
+    page.fill("#id_title", "Centrum green budget")
+    page.fill("#id_slug", "centrum-green")
+    page.fill("#id_amount", "0")
+    page.select_option("#id_district", label=city.name)
+    page.get_by_label("Knapsack", exact=False).check()
+    with page.expect_navigation():
+        page.locator("#budget-form button[type=submit]").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.input_value("#id_title") == "Centrum green budget"
+    assert not Budget.objects.filter(slug="centrum-green").exists()
+    axe_check(page)
+
+    page.fill("#id_amount", "75000")
+    with page.expect_navigation():
+        page.locator("#budget-form button[type=submit]").click()
+    budget = Budget.objects.get(slug="centrum-green")
+    assert (budget.amount, budget.ballot_type, budget.district) == (75_000, "knapsack", city)
+    page.goto("/budgets/manage/")
+    assert "Centrum green budget" in page.locator("main").inner_text()
+    axe_check(page)
