@@ -280,7 +280,7 @@ def get_results(request, slug: str):
     return {
         "budget": budget.slug,
         "rule": tally.rule,
-        "rule_explanation": rule_explanation(tally.rule),
+        "rule_explanation": rule_explanation(tally.rule, tally.options),
         "options": tally.options,
         "input_hash": tally.input_hash,
         "counted_at": tally.created_at,

@@ -18,21 +18,41 @@ def money(amount, currency: str) -> str:
     return f"{number_format(amount, 0, force_grouping=True)} {currency}"
 
 
-def rule_explanation(rule: str) -> str:
+def rule_explanation(rule: str, options: dict | None = None) -> str:
+    """The rule in plain words, with the completion the tally actually used
+    (the page shows the rule's name next to it)."""
     if rule == TallyRule.GREEDY:
-        return _(
-            "Greedy by votes: projects are taken in order of votes, most first; each "
-            "is funded if its cost fits in what is left of the budget, otherwise it "
-            "is skipped and the next one is tried."
+        return str(
+            _(
+                "Projects are taken in order of votes, most first; each is funded if its "
+                "cost fits in what is left of the budget, otherwise it is skipped and the "
+                "next one is tried."
+            )
         )
-    return _(
-        "Method of Equal Shares: the budget is split equally between the voters. A "
-        "project is funded when its supporters can pay for it together from their "
-        "shares; at each step the project that costs its supporters the least per "
-        "person is chosen. Voters whose projects were funded have spent their "
-        "share, so the others' projects get their turn. Money left at the end is "
-        "used to fund the next projects by votes that still fit (the completion step)."
+    text = str(
+        _(
+            "The budget is split equally between the voters. A project is funded when its "
+            "supporters can pay for it together from their shares; at each step the "
+            "project that costs its supporters the least per person is chosen. Voters "
+            "whose projects were funded have spent their share, so the others' projects "
+            "get their turn."
+        )
     )
+    completion = (options or {}).get("completion", "add1")
+    steps = []
+    if completion in ("add1", "add1_greedy"):
+        steps.append(
+            _(
+                "When no more projects can be paid that way, every voter's share is raised "
+                "a little and the count is run again, as long as what it funds stays within "
+                "the budget."
+            )
+        )
+    if completion in ("greedy", "add1_greedy"):
+        steps.append(_("Money still left then funds the next projects by votes that still fit."))
+    if completion == "none":
+        steps.append(_("Money left at the end is not spent."))
+    return " ".join([text, *map(str, steps)])
 
 
 def explain(budget: Budget, data: dict) -> str:

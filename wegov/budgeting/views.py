@@ -156,7 +156,7 @@ def _results_context(request, budget: Budget) -> dict | None:
         "funded": funded,
         "spent": spent,
         "left": budget.amount - spent,
-        "rule_explanation": rule_explanation(tally.rule),
+        "rule_explanation": rule_explanation(tally.rule, tally.options),
         "votes_chart": bar_chart(budget, rows),
         "spending_chart": spending_chart(budget, funded),
         "can_manage": manager,

@@ -95,3 +95,9 @@ def test_money_and_rule_words():
     assert money(None, "EUR") == ""
     assert "equally" in rule_explanation("mes")
     assert "order of votes" in rule_explanation("greedy")
+    # The completion the tally used is the one described.
+    add1 = rule_explanation("mes", {"completion": "add1"})
+    assert "share is raised" in add1 and "by votes" not in add1
+    both = rule_explanation("mes", {"completion": "add1_greedy"})
+    assert "share is raised" in both and "by votes that still fit" in both
+    assert "is not spent" in rule_explanation("mes", {"completion": "none"})
