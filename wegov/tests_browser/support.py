@@ -62,6 +62,13 @@ def axe_check(page: Page, *, disable_rules: tuple[str, ...] = ()) -> None:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
         page.add_script_tag(url=origin + AXE_PATH)
+    # Let finite CSS transitions end first (a map popup fading out measures as grey
+    # on grey halfway through); endless animations are not waited for.
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+            .map(a => a.finished.catch(() => null)))"""
+    )
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     if disable_rules:
         options["rules"] = {rule: {"enabled": False} for rule in disable_rules}

@@ -88,5 +88,6 @@ def test_switch_an_open_data_layer_on(new_context, live_server, contributions):
     assert "Speeltuin Kerkplein" in page.locator(".leaflet-popup-content").inner_text()
     page.uncheck("#layer-playgrounds")
     layer_pin.wait_for(state="detached")
+    page.locator(".leaflet-popup").wait_for(state="detached")  # closed with its layer
     axe_check(page)
     assert not problems, problems
