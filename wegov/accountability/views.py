@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wegov.accounts.rules import is_administrator, is_process_manager, is_staff_member
+from wegov.core.forms import apply_service_errors
 
 from . import selectors, services
 from .forms import FilterForm, MilestoneForm, PhotoForm, ResultForm, StatusForm
@@ -22,13 +23,8 @@ from .models import Milestone, Result, ResultPhoto, Status
 PAGE_SIZE = 20
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = {"location": "lat"}.get(field, field)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+# The services report a bad place under "location"; the form shows it at the latitude.
+LOCATION_ON_LAT = {"location": "lat"}
 
 
 def may_track_any(user) -> bool:
@@ -130,7 +126,7 @@ def result_new(request):
             try:
                 result = services.result_create(actor=request.user, data=_data(form.cleaned_data))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc, aliases=LOCATION_ON_LAT)
             except PermissionDenied as exc:
                 form.add_error("department", str(exc))
             else:
@@ -169,7 +165,7 @@ def result_edit(request, pk: int):
                     actor=request.user, result=result, data=_data(form.cleaned_data)
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc, aliases=LOCATION_ON_LAT)
             except PermissionDenied as exc:
                 form.add_error("department", str(exc))
             else:
@@ -235,7 +231,7 @@ def result_status(request, pk: int):
                 cancel_reason=data["cancel_reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, aliases=LOCATION_ON_LAT)
         else:
             messages.success(request, _("Status and progress saved and published."))
             return redirect("accountability:manage", result.pk)
@@ -251,7 +247,7 @@ def milestone_add(request, pk: int):
         try:
             services.milestone_add(actor=request.user, result=result, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, aliases=LOCATION_ON_LAT)
         else:
             messages.success(request, _("Milestone added."))
             return redirect("accountability:manage", result.pk)
@@ -300,7 +296,7 @@ def photo_add(request, pk: int):
                 alt_text=form.cleaned_data["alt_text"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, aliases=LOCATION_ON_LAT)
         else:
             messages.success(request, _("Photo added."))
             return redirect("accountability:manage", result.pk)

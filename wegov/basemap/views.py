@@ -15,33 +15,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wegov.places.selectors import city_area
+from wegov.core.forms import apply_service_errors
+from wegov.places.selectors import city_bounds
 
 from . import selectors, services
 from .forms import FilterForm, FlagForm, StatusForm
 
 PAGE_SIZE = 25
 
+# The services report a bad place under "location"; the form shows it at the latitude.
+LOCATION_ON_LAT = {"location": "lat"}
+
 
 def _require(request, perm: str, obj=None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = {"location": "lat"}.get(field, field)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _map_bounds() -> str:
-    city = city_area()
-    if city is None:
-        return ""
-    return f"{city.min_lat},{city.min_lon},{city.max_lat},{city.max_lon}"
 
 
 @login_required
@@ -65,7 +53,7 @@ def flag_new(request):
                     ),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc, aliases=LOCATION_ON_LAT)
             else:
                 messages.success(
                     request,
@@ -76,7 +64,7 @@ def flag_new(request):
     return render(
         request,
         "basemap/flag_form.html",
-        {"form": form, "map_bounds": _map_bounds()},
+        {"form": form, "map_bounds": city_bounds()},
         status=status,
     )
 
@@ -156,7 +144,7 @@ def flag_status(request, pk: int):
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, aliases=LOCATION_ON_LAT)
         else:
             messages.success(request, _("Status saved."))
             return redirect(flag.get_absolute_url())

@@ -5,7 +5,6 @@ everything again."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -21,19 +20,6 @@ COST_ATTRS = {"inputmode": "numeric", "class": "govuk-input--width-10"}
 class TopicField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
-
-
-def apply_service_errors(exc: ValidationError, form: forms.Form) -> None:
-    """Put a service's ValidationError on the form: keyed messages on their
-    field (or the form when the form has no such field)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            target = name if name in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class ProjectForm(forms.Form):

@@ -40,6 +40,7 @@ from wegov.places.selectors import district_at, is_inside_city
 
 from . import rules
 from .models import Ballot, BallotChoice, BallotType, Budget, BudgetProject
+from .reasons import money
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 5000
@@ -57,10 +58,6 @@ def _plain(text: str) -> str:
 
 def _is_plain(text: str) -> bool:
     return HTML_TAG.search(text) is None
-
-
-def _money(budget: Budget, amount: int) -> str:
-    return f"{amount:,} {budget.currency}"
 
 
 # --- Refusals ------------------------------------------------------------------------
@@ -155,7 +152,7 @@ def _clean_project(budget: Budget, data: ProjectData) -> dict:
         errors["estimated_cost"] = _("The cost must be more than 0.")
     elif cost > budget.amount:
         errors["estimated_cost"] = _("The cost can be at most the whole budget, %(amount)s.") % {
-            "amount": _money(budget, budget.amount)
+            "amount": money(budget.amount, budget.currency)
         }
 
     lat, lon = data.lat, data.lon
@@ -249,7 +246,7 @@ def project_evaluate(
         elif feasible and final_cost > budget.amount:
             errors["final_cost"] = _(
                 "A feasible project must cost at most the whole budget, %(amount)s."
-            ) % {"amount": _money(budget, budget.amount)}
+            ) % {"amount": money(budget.amount, budget.currency)}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -420,7 +417,10 @@ def ballot_summary(
                 "The projects you chose cost %(cost)s, more than the budget of %(amount)s: "
                 "leave some out."
             )
-            % {"cost": _money(budget, summary.cost), "amount": _money(budget, budget.amount)}
+            % {
+                "cost": money(summary.cost, budget.currency),
+                "amount": money(budget.amount, budget.currency),
+            }
         )
     if kind == Type.CUMULATIVE and summary.points > (budget.points_total or 0):
         errors.append(

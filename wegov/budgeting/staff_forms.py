@@ -4,7 +4,6 @@ evaluators' forms are in ``forms``.)"""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wegov.places.models import District
@@ -87,15 +86,6 @@ class BudgetForm(forms.Form):
 
     def to_input(self) -> BudgetInput:
         return BudgetInput(**self.cleaned_data)
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class TallyForm(forms.Form):

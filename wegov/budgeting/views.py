@@ -15,13 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wegov.core.forms import apply_service_errors
 from wegov.places.selectors import city_bounds
 
 from . import pb, rules, selectors, services
 from .charts import bar_chart, spending_chart
 from .models import Budget, BudgetPhase, BudgetProject, TallyRecord
 from .reasons import explain, rule_explanation
-from .staff_forms import BudgetForm, TallyForm, apply_service_errors
+from .staff_forms import BudgetForm, TallyForm
 
 # --- Public pages ------------------------------------------------------------------
 

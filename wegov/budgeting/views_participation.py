@@ -15,6 +15,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from wegov.core.forms import apply_service_errors
 from wegov.core.paginator import KnownCountPaginator
 from wegov.places.selectors import city_bounds
 
@@ -73,7 +74,7 @@ def project_submit(request, slug):
                         form.add_error("lat", message)
                     exc = ValidationError(exc.message_dict) if exc.message_dict else None
                 if exc is not None:
-                    forms.apply_service_errors(exc, form)
+                    apply_service_errors(form, exc)
             except PermissionDenied as exc:
                 return _refused(request, budget, str(exc), "budgeting/project_form.html")
             else:
@@ -171,7 +172,7 @@ def project_evaluate(request, slug, pk):
                     final_cost=data.get("final_cost"),
                 )
             except ValidationError as exc:
-                forms.apply_service_errors(exc, form)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("The evaluation of “%s” is saved.") % project.title)
                 return redirect("budgeting:evaluation_queue", slug=budget.slug)
@@ -223,7 +224,7 @@ def ballot(request, slug):
                     actor=request.user, budget=budget, selection=form.selection()
                 )
             except ValidationError as exc:
-                forms.apply_service_errors(exc, form)
+                apply_service_errors(form, exc)
             except PermissionDenied as exc:
                 return _refused(request, budget, str(exc), "budgeting/ballot_refused.html")
             else:

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,20 @@ class GovukFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/govuk_form.html"
     field_template_name = "forms/govuk_field.html"
+
+
+def apply_service_errors(
+    form: forms.Form, exc: ValidationError, *, aliases: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError on the form: keyed messages on their field
+    (``aliases`` maps a service key to a field, e.g. "location" to "lat"), the
+    rest, and keys the form has no field for, on the form itself."""
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.message_dict.items():
+            field = (aliases or {}).get(key, key)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 # --- Coordinates ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wegov.core import registry
+from wegov.core.forms import apply_service_errors
 
 from . import selectors, services
 from .forms import LayerForm
@@ -28,14 +29,6 @@ GEOJSON_MAX_AGE = 300
 def _require(request, perm: str, obj=None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Administrators ----------------------------------------------------------------
@@ -61,7 +54,7 @@ def staff_create(request):
                     **form.service_fields(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -101,7 +94,7 @@ def staff_edit(request, slug):
                     **form.service_fields(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Layer “%(name)s” saved.") % {"name": layer.name})
                 return redirect("datalayers:staff_detail", slug=layer.slug)

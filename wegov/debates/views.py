@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wegov.accounts.rules import is_moderator
+from wegov.core.forms import apply_service_errors
 
 from . import forms, selectors, services
 from .rules import citizens_may_open_now, is_administration_side
@@ -92,7 +93,7 @@ def debate_create(request, process_slug):
         except PermissionDenied as exc:
             return _refused(request, process, str(exc), heading=_("You cannot open a debate here"))
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Your debate is open. People can now argue for or against.")
@@ -130,7 +131,7 @@ def debate_edit(request, process_slug, pk):
                     debate=debate,
                 )
             except ValidationError as exc:
-                forms.apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect("debates:detail", process_slug=process.slug, pk=debate.pk)
@@ -193,7 +194,7 @@ def debate_close(request, process_slug, pk):
         except PermissionDenied as exc:  # closed by someone else a moment ago
             return _refused(request, debate.process, str(exc), heading=heading, debate=debate)
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The debate is closed and its conclusion is published."))
             return redirect(debate.get_absolute_url())

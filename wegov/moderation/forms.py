@@ -1,21 +1,10 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wegov.core import registry
 
 from .models import APPEAL_MAX, DETAILS_MAX, NOTE_MAX, NOTICE_MAX, PUBLIC_REASON_MAX, Reason
 from .selectors import QUEUE_ORDERS, STATE_FILTERS
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 TOO_LONG = _("Use at most %(limit_value)d characters (you wrote %(show_value)d).")
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wegov.accounts.models import User
 from wegov.core import quality
+from wegov.core.forms import apply_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -28,7 +29,6 @@ from .forms import (
     QueueFilterForm,
     RestoreForm,
     UnblockForm,
-    apply_service_errors,
 )
 from .models import BlockAppeal
 

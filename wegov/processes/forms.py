@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wegov.accounts.models import Organisation
@@ -216,15 +215,6 @@ def initial_for(process: Process) -> dict:
         "citizens_may_open_debates": process.citizens_may_open_debates,
         "proposal_edit_minutes": process.proposal_edit_minutes,
     }
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Phases ------------------------------------------------------------------------

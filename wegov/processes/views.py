@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wegov.core.forms import apply_service_errors
+
 from . import selectors, services
 from .forms import (
     PhaseFormSet,
     ProcessFilterForm,
     ProcessForm,
-    apply_service_errors,
     phase_initial,
 )
 from .models import Action, PhaseKind

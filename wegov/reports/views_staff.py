@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wegov.accounts.models import Organisation
+from wegov.core.forms import apply_service_errors
 from wegov.places import geocoding
 from wegov.places.selectors import city_bounds
 
@@ -43,15 +44,6 @@ from .models import Report
 
 QUEUE_PAGE_SIZE = 50
 PERFORMANCE_CACHE_SECONDS = 600
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _require(request, perm: str, obj=None) -> None:
@@ -217,7 +209,7 @@ def change_status(request, pk: int):
                 responsible_body=form.cleaned_data["responsible_body"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return _done(
                 request,
@@ -239,7 +231,7 @@ def add_update(request, pk: int):
                 actor=request.user, report=report, text=form.cleaned_data["text"], internal=internal
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return _done(
                 request,
@@ -266,7 +258,7 @@ def reassign(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -299,7 +291,7 @@ def mark_duplicate(request, pk: int):
                 actor=request.user, report=report, original=original, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return _done(
                 request,
@@ -331,7 +323,7 @@ def visibility(request, pk: int):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -385,7 +377,7 @@ def file_on_behalf(request):
                 filed_by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wegov.accounts.models import User
+from wegov.core.forms import apply_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -36,14 +37,6 @@ LIST_LIMIT = 100
 def _require(request, perm: str, obj=None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- The citizen's page -----------------------------------------------------------
@@ -95,7 +88,7 @@ def census_submit(request):
             form.add_error(None, str(exc))
             status = 429
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             _verified_message(request, residence)
             return redirect("residency:mine")
@@ -118,7 +111,7 @@ def code_submit(request):
             form.add_error(None, str(exc))
             status = 429
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             _verified_message(request, residence)
             return redirect("residency:mine")
@@ -177,7 +170,7 @@ def desk_person(request, public_id):
                     expires_on=form.cleaned_data["expires_on"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -238,7 +231,7 @@ def census_lists(request):
                     data=form.cleaned_data["file"].read(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -287,7 +280,7 @@ def code_batches(request):
                     label=data["label"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 if data["output"] == CodeBatchForm.OUTPUT_CSV:
                     return _codes_csv(batch, codes)
