@@ -13,6 +13,7 @@ use two-factor authentication.
 
 import rules
 from allauth.account.authentication import get_authentication_records
+from django.utils.translation import gettext as _
 
 
 @rules.predicate
@@ -28,6 +29,20 @@ def is_verified_resident(user) -> bool:
 @rules.predicate
 def is_blocked(user) -> bool:
     return is_citizen(user) and user.blocked_at is not None
+
+
+def participant_refusal(user, doing: str | None = None) -> str | None:
+    """Why ``user`` may not take part at all (None: they may): not logged in, or
+    blocked. ``doing`` names the action in the message ("vote", "open a debate")."""
+    if not is_citizen(user):
+        if doing:
+            return _("Log in to %(doing)s.") % {"doing": doing}
+        return _("Log in to take part.")
+    if is_blocked(user):
+        if doing:
+            return _("Your account is blocked: you cannot %(doing)s.") % {"doing": doing}
+        return _("Your account is blocked: you can read, but not take part.")
+    return None
 
 
 # Anyone who may write: comment, propose, support, flag, follow.

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from wegov.accounts.rules import is_blocked, is_citizen
+from wegov.accounts.rules import is_citizen, participant_refusal
 from wegov.core.activity import publish
 from wegov.core.audit import audit
 from wegov.places.selectors import district_at, is_inside_city
@@ -61,14 +61,6 @@ def _is_plain(text: str) -> bool:
 
 
 # --- Refusals ------------------------------------------------------------------------
-
-
-def participant_refusal(user) -> str | None:
-    if not is_citizen(user):
-        return _("Log in to take part.")
-    if is_blocked(user):
-        return _("Your account is blocked: you can read, but not take part.")
-    return None
 
 
 def submit_refusal(user, budget: Budget) -> str | None:

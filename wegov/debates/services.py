@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wegov.accounts.rules import is_blocked, is_citizen
+from wegov.accounts.rules import participant_refusal
 from wegov.core import activity
 from wegov.core.audit import audit
 from wegov.processes.models import Action, Process
@@ -26,17 +26,9 @@ KIND = "debate"
 # --- Why not? -----------------------------------------------------------------------
 
 
-def _participant_refusal(user, doing: str) -> str | None:
-    if not is_citizen(user):
-        return _("Log in to %(doing)s.") % {"doing": doing}
-    if is_blocked(user):
-        return _("Your account is blocked: you cannot %(doing)s.") % {"doing": doing}
-    return None
-
-
 def open_refusal(user, process: Process) -> str | None:
     """None when ``user`` may open a debate in ``process`` now, else why not."""
-    reason = _participant_refusal(user, _("open a debate"))
+    reason = participant_refusal(user, _("open a debate"))
     if reason:
         return reason
     if not process.is_published:
@@ -51,7 +43,7 @@ def open_refusal(user, process: Process) -> str | None:
 
 
 def close_refusal(user, debate: Debate) -> str | None:
-    reason = _participant_refusal(user, _("close a debate"))
+    reason = participant_refusal(user, _("close a debate"))
     if reason:
         return reason
     if not debate.is_open:
@@ -65,7 +57,7 @@ def close_refusal(user, debate: Debate) -> str | None:
 
 
 def reopen_refusal(user, debate: Debate) -> str | None:
-    reason = _participant_refusal(user, _("reopen a debate"))
+    reason = participant_refusal(user, _("reopen a debate"))
     if reason:
         return reason
     if not debate.is_closed:
@@ -76,7 +68,7 @@ def reopen_refusal(user, debate: Debate) -> str | None:
 
 
 def edit_refusal(user, debate: Debate) -> str | None:
-    reason = _participant_refusal(user, _("change a debate"))
+    reason = participant_refusal(user, _("change a debate"))
     if reason:
         return reason
     if not rules.is_author(user, debate):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wegov.accounts.rules import participant_refusal
 from wegov.core import personal_data, registry
 from wegov.processes.models import Action, Process, Topic
 
@@ -44,7 +45,7 @@ def comment_policy(user, proposal: Proposal) -> str | None:
                 "phase": phase.display_title
             }
         return _("Comments are closed in this process.")
-    reason = services.participant_refusal(user)
+    reason = participant_refusal(user)
     if reason and not (user and user.is_authenticated):
         return _("Log in to comment.")
     return reason

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wegov.accounts.models import Membership, User
-from wegov.accounts.rules import is_blocked, is_citizen
+from wegov.accounts.rules import is_blocked, is_citizen, participant_refusal
 from wegov.core.activity import publish
 from wegov.core.audit import audit
 from wegov.places.selectors import district_at, is_inside_city
@@ -81,14 +81,6 @@ def is_plain_text(text: str) -> bool:
 
 
 # --- Refusals: why someone may not do something now (None: they may) -------------
-
-
-def participant_refusal(user) -> str | None:
-    if not is_citizen(user):
-        return _("Log in to take part.")
-    if is_blocked(user):
-        return _("Your account is blocked: you can read, but not take part.")
-    return None
 
 
 def _phase_name(process: Process) -> str:

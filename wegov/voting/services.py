@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegov.accounts.models import User
-from wegov.accounts.rules import is_blocked, is_citizen
+from wegov.accounts.rules import participant_refusal
 from wegov.core import activity
 from wegov.core.audit import audit
 from wegov.processes.models import Action, Process
@@ -49,17 +49,9 @@ def check_manager(actor) -> None:
         raise PermissionDenied(_("Only process managers can manage polls."))
 
 
-def _participant_refusal(user, doing: str) -> str | None:
-    if not is_citizen(user):
-        return _("Log in to %(doing)s.") % {"doing": doing}
-    if is_blocked(user):
-        return _("Your account is blocked: you cannot %(doing)s.") % {"doing": doing}
-    return None
-
-
 def vote_refusal(user, poll: Poll, now: dt.datetime | None = None) -> str | None:
     """None when ``user`` may vote on ``poll`` now, else why not."""
-    reason = _participant_refusal(user, _("vote"))
+    reason = participant_refusal(user, _("vote"))
     if reason:
         return reason
     if not rules.poll_is_public(user, poll):
@@ -79,7 +71,7 @@ def vote_refusal(user, poll: Poll, now: dt.datetime | None = None) -> str | None
 
 
 def delegation_refusal(user, process: Process) -> str | None:
-    reason = _participant_refusal(user, _("delegate your vote"))
+    reason = participant_refusal(user, _("delegate your vote"))
     if reason:
         return reason
     if not process.is_published:
@@ -489,7 +481,7 @@ def delegation_set(*, actor, process: Process, delegate: User) -> Delegation:
 
 def delegation_revoke(*, actor, process: Process) -> bool:
     """End ``actor``'s delegation in ``process``; whether there was one."""
-    reason = _participant_refusal(actor, _("revoke your delegation"))
+    reason = participant_refusal(actor, _("revoke your delegation"))
     if reason:
         raise PermissionDenied(reason)
     with transaction.atomic():
