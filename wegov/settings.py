@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "wegov.budgeting",
     "wegov.debates",
     "wegov.voting",
+    "wegov.opinions",
     "wegov.comments",
     "wegov.moderation",
     "wegov.social",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("results/", include("wegov.accountability.urls")),
     path("budgets/", include("wegov.budgeting.urls")),
     path("processes/<slug:process_slug>/polls/", include("wegov.voting.urls")),
+    path("conversations/", include("wegov.opinions.urls")),
     path("comments/", include("wegov.comments.urls")),
     path("moderation/", include("wegov.moderation.urls")),
     path("", include("wegov.social.urls")),
