@@ -9,8 +9,15 @@ organisation running the source's process).
 """
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
-from wegov.accounts.rules import is_administrator, is_member_of, is_process_manager
+from wegov.accounts.rules import (
+    is_administrator,
+    is_member_of,
+    is_process_manager,
+    is_staff_member,
+)
+from wegov.core import staff_pages
 
 
 @rules.predicate
@@ -28,6 +35,8 @@ def is_staff_of(user, organisation) -> bool:
 
 may_edit_result = is_administrator | is_process_manager | is_department_staff
 may_create_result = is_administrator | is_process_manager | is_staff_of
+# Who may open "results to track" at all (the page then lists what each may start).
+may_track_any = is_administrator | is_process_manager | is_staff_member
 
 
 @rules.predicate
@@ -38,3 +47,15 @@ def is_result_visible(user, result) -> bool:
 rules.add_perm("accountability.view_result", is_result_visible | may_edit_result)
 rules.add_perm("accountability.change_result", may_edit_result)
 rules.add_perm("accountability.add_result", may_create_result)
+
+# The staff hub lists this page for whoever the permission lets in.
+staff_pages.register(
+    staff_pages.StaffPage(
+        key="track_results",
+        label=_("Results to track"),
+        description=_("Accepted proposals waiting for implementation tracking."),
+        url_name="accountability:track",
+        allowed=may_track_any,
+        order=22,
+    )
+)

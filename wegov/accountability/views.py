@@ -13,22 +13,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wegov.accounts.rules import is_administrator, is_process_manager, is_staff_member
 from wegov.core.forms import apply_service_errors
 
 from . import selectors, services
 from .forms import FilterForm, MilestoneForm, PhotoForm, ResultForm, StatusForm
 from .models import Milestone, Result, ResultPhoto, Status
+from .rules import may_track_any
 
 PAGE_SIZE = 20
 
 
 # The services report a bad place under "location"; the form shows it at the latitude.
 LOCATION_ON_LAT = {"location": "lat"}
-
-
-def may_track_any(user) -> bool:
-    return bool(is_administrator(user) or is_process_manager(user) or is_staff_member(user))
 
 
 @require_GET

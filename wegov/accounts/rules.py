@@ -14,6 +14,9 @@ use two-factor authentication.
 import rules
 from allauth.account.authentication import get_authentication_records
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wegov.core import staff_pages
 
 
 @rules.predicate
@@ -99,3 +102,18 @@ rules.add_perm("accounts.manage_own_tokens", is_citizen)
 
 rules.add_perm("accounts.export_own_data", is_citizen)
 rules.add_perm("accounts.erase_own_account", is_citizen)
+
+# The staff hub lists Django's administration for administrators (it asks
+# them for their second factor itself).
+staff_pages.register(
+    staff_pages.StaffPage(
+        key="administration",
+        label=gettext_lazy("Administration"),
+        description=gettext_lazy(
+            "Users, roles, organisations and every record, for administrators."
+        ),
+        url_name="admin:index",
+        allowed=is_administrator,
+        order=90,
+    )
+)

@@ -8,8 +8,10 @@ and in "my flags"; nobody else does.
 """
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from wegov.accounts.rules import is_administrator, is_moderator, is_participant, is_staff_member
+from wegov.core import staff_pages
 
 
 @rules.predicate
@@ -23,3 +25,15 @@ rules.add_perm("basemap.file_flag", is_participant)
 rules.add_perm("basemap.list_flags", is_mapper)
 rules.add_perm("basemap.change_flag_status", is_mapper)
 rules.add_perm("basemap.view_flag", is_mapper | is_flag_reporter)
+
+# The staff hub lists this page for whoever the permission lets in.
+staff_pages.register(
+    staff_pages.StaffPage(
+        key="basemap",
+        label=_("Base-map problems"),
+        description=_("What citizens and staff found wrong or missing on the map."),
+        url_name="basemap:list",
+        allowed="basemap.list_flags",
+        order=40,
+    )
+)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import rules
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wegov.accounts.rules import (
     is_administrator,
@@ -28,6 +29,7 @@ from wegov.accounts.rules import (
     is_participant,
     is_process_manager,
 )
+from wegov.core import staff_pages
 from wegov.processes.models import Action
 from wegov.residency.selectors import is_resident_of
 
@@ -125,3 +127,15 @@ rules.add_perm("budgeting.manage_budget", is_budget_manager)
 rules.add_rule("budgeting.may_submit_project", may_submit_project)
 rules.add_rule("budgeting.may_evaluate_budget", may_evaluate_budget)
 rules.add_rule("budgeting.may_vote", may_vote)
+
+# The staff hub lists this page for whoever the permission lets in.
+staff_pages.register(
+    staff_pages.StaffPage(
+        key="manage_budgets",
+        label=_("Manage budgets"),
+        description=_("Participatory budgets: projects, evaluation, the vote and the count."),
+        url_name="budgeting:manage_list",
+        allowed="budgeting.manage_budget",
+        order=21,
+    )
+)

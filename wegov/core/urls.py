@@ -9,4 +9,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("contact/", views.contact, name="contact"),
+    path("staff/", views.staff_hub, name="staff_hub"),
 ]

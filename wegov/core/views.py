@@ -1,11 +1,13 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import health
+from . import health, staff_pages
 
 
 def home(request):
@@ -24,6 +26,16 @@ def accessibility(request):
 
 def contact(request):
     return render(request, "core/contact.html")
+
+
+@login_required
+@require_GET
+def staff_hub(request):
+    """Every work page the person may open, one link each (the header has one link here)."""
+    pages = staff_pages.available_to(request.user)
+    if not pages:
+        raise PermissionDenied
+    return render(request, "core/staff_hub.html", {"pages": pages})
 
 
 @never_cache

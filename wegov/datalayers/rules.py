@@ -7,9 +7,10 @@ and administrators.
 """
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from wegov.accounts.rules import is_administrator, is_participant, is_staff_member
-from wegov.core import registry
+from wegov.core import registry, staff_pages
 
 
 @rules.predicate
@@ -29,3 +30,15 @@ can_link_features = (is_participant & is_contribution_author) | is_staff_member 
 
 rules.add_perm("datalayers.manage_layers", can_manage_layers)
 rules.add_perm("datalayers.link_feature", can_link_features)
+
+# The staff hub lists this page for whoever the permission lets in.
+staff_pages.register(
+    staff_pages.StaffPage(
+        key="datalayers",
+        label=_("Open-data map layers"),
+        description=_("Upload and publish open-data layers on the map."),
+        url_name="datalayers:staff_list",
+        allowed="datalayers.manage_layers",
+        order=60,
+    )
+)

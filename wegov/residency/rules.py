@@ -12,9 +12,11 @@ everyone else           (department staff, moderators, process managers) nothing
 
 import rules
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from wegov.accounts.models import Organisation
 from wegov.accounts.rules import is_administrator, is_citizen
+from wegov.core import staff_pages
 
 
 @rules.predicate
@@ -53,3 +55,35 @@ rules.add_perm("residency.manage_codes", is_central_officer)
 rules.add_perm("residency.use_desk", can_use_desk)
 rules.add_perm("residency.verify_in_person", can_use_desk)
 rules.add_perm("residency.revoke", can_revoke)
+
+# The staff hub lists this page for whoever the permission lets in.
+staff_pages.register(
+    staff_pages.StaffPage(
+        key="residency_desk",
+        label=_("Residence desk"),
+        description=_("Verify a resident in person, or revoke a residence."),
+        url_name="residency:desk",
+        allowed="residency.use_desk",
+        order=50,
+    )
+)
+staff_pages.register(
+    staff_pages.StaffPage(
+        key="census_lists",
+        label=_("Census lists"),
+        description=_("Upload the hashed census lists residents verify against."),
+        url_name="residency:census_lists",
+        allowed="residency.manage_census",
+        order=51,
+    )
+)
+staff_pages.register(
+    staff_pages.StaffPage(
+        key="code_letters",
+        label=_("Code letters"),
+        description=_("Print single-use codes that verify a residence by post."),
+        url_name="residency:code_batches",
+        allowed="residency.manage_codes",
+        order=52,
+    )
+)

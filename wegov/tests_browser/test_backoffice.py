@@ -50,7 +50,10 @@ def test_queue_status_change_and_internal_note(staff_page, reports, mailoutbox):
     page = staff_page
     first, _second = reports
     page.goto("/")
-    page.locator("#navigation").get_by_role("link", name="Staff queue").click()
+    page.locator("#navigation").get_by_role("link", name="Staff pages").click()
+    assert page.locator("h1").inner_text() == "Staff pages"
+    axe_check(page)
+    page.locator("main").get_by_role("link", name="Staff queue").click()
     assert page.locator("h1").inner_text() == "Staff queue"
     assert page.locator("table").get_by_text(first.title).is_visible()
     axe_check(page)

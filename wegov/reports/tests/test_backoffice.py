@@ -706,7 +706,8 @@ def test_hours_in_words(hours, words):
 def test_header_links(as_role, client):
     page = text_of(client.get("/"))
     assert reverse("backoffice:accountability") in page
-    assert reverse("backoffice:queue") not in page
+    assert reverse("core:staff_hub") not in page
     staff_client, _user = as_role("staff")
     page = text_of(staff_client.get("/"))
-    assert reverse("backoffice:queue") in page
+    assert reverse("core:staff_hub") in page
+    assert reverse("backoffice:queue") in text_of(staff_client.get(reverse("core:staff_hub")))
