@@ -113,9 +113,9 @@ def check_consistent(export: polis.PolisExport) -> None:
 
 
 def import_export(
-    export: polis.PolisExport, *, slug: str | None = None, created_by=None
+    export: polis.PolisExport, *, slug: str | None = None, created_by=None, publish: bool = False
 ) -> Conversation:
-    """A new, unpublished and closed conversation holding the export.
+    """A new, closed conversation holding the export, unpublished unless ``publish``.
 
     Raises ``polis.PolisFormatError`` for exports the database cannot hold.
     """
@@ -139,7 +139,7 @@ def import_export(
             topic=export.topic.strip()[:TOPIC_MAX],
             description=export.description.strip()[:DESCRIPTION_MAX],
             source_url=export.url[:200],
-            is_published=False,
+            is_published=publish,
             is_open=False,
             created_by=created_by,
         )
