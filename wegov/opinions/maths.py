@@ -42,6 +42,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse.linalg import svds
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 VERSION = 1
 MIN_GROUPABLE = 4  # fewer groupable participants than this: no groups
@@ -230,6 +231,13 @@ def choose_clustering(
     base-cluster centres weighted by their sizes groups them, and the k whose
     grouping of the centres has the best silhouette wins.
     """
+    # One thread: the points are 2-D, and OpenMP threads cost more than they
+    # save here (and would compete with other work in a Celery worker).
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return _choose_clustering(points, k_min=k_min, k_max=k_max, seed=seed, base_k=base_k)
+
+
+def _choose_clustering(points, *, k_min, k_max, seed, base_k):
     centres, sizes, base_of = base_clusters(points, base_k=base_k, seed=seed)
     n_base = len(centres)
     k_top = min(k_max, 2 + n_base // 12, n_base - 1)
@@ -261,7 +269,10 @@ def stable_labels(
     """
     labels: list[int | None] = [None] * len(groups)
     if previous:
-        old = [(int(label), np.fromiter(members, dtype=np.int64)) for label, members in previous.items()]
+        old = [
+            (int(label), np.fromiter(members, dtype=np.int64))
+            for label, members in previous.items()
+        ]
         overlap = np.array(
             [[len(np.intersect1d(new, members)) for _, members in old] for new in groups]
         )
