@@ -223,3 +223,30 @@ def test_opinion_groups_when_too_few_participants(monkeypatch):
         "divisive": [],
     }
     assert "Too few participants" in run("opinion_groups", str(pk))
+
+
+@pytest.mark.parametrize("name", ["brexit-consensus", "london.youth.policing"])
+def test_opinion_groups_on_real_data(name, tmp_path):
+    pk = int(run("polis_import", str(POLIS_DATA / name)))
+    data = json.loads(run("opinion_groups", str(pk), "--json"))
+    analysis = OpinionAnalysis.objects.get(conversation_id=pk)
+    assert data["conversation"] == pk
+    assert [g["label"] for g in data["groups"]] == list(range(1, analysis.group_count + 1))
+    members = [m for g in data["groups"] for m in g["members"]]
+    assert len(members) == len(set(members)) == analysis.grouped_count
+    assert set(members) <= set(polis.read_export(POLIS_DATA / name).voter_ids())
+    assert all(g["size"] == len(g["members"]) for g in data["groups"])
+    shown = set(
+        Statement.objects.shown().filter(conversation_id=pk).values_list("number", flat=True)
+    )
+    listed = data["consensus"] + data["divisive"]
+    listed += [n for numbers in data["representative"].values() for n in numbers]
+    assert listed and set(listed) <= shown
+    # The export names each member's group, counted from 0.
+    run("polis_export", str(pk), str(tmp_path))
+    groups = polis.read_export(tmp_path).groups()
+    for group in data["groups"]:
+        assert {groups[m] for m in group["members"]} == {group["label"] - 1}
+    readable = run("opinion_groups", str(pk))
+    assert f"Group 1: {data['groups'][0]['size']} participants" in readable
+    assert OpinionAnalysis.objects.filter(conversation_id=pk).count() == 2
