@@ -17,7 +17,8 @@ participant and statement (the database keeps no vote history), group ids from
 the latest opinion analysis (Pol.is counts groups from 0, our labels from 1).
 Rejected and hidden statements are exported as removed (``moderated`` -1), as
 Pol.is does; ``public=True`` (the download pages) leaves out their text and the
-statements still waiting for moderation.
+statements still waiting for moderation, and quotes statements a spreadsheet
+would run as formulas (``opendata.text.csv_cell``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from wegov.core.audit import audit
+from wegov.opendata.text import csv_cell
 
 from . import polis
 from .models import (
@@ -229,11 +231,18 @@ def _moderated(statement: Statement) -> int:
     return polis.ACCEPTED
 
 
+def _public_text(text: str, moderated: int) -> str:
+    if moderated == polis.REMOVED:
+        return ""
+    return csv_cell(text)  # a statement a spreadsheet would run as a formula gets a quote
+
+
 def export_conversation(conversation: Conversation, *, public: bool = False) -> polis.PolisExport:
     """The conversation as a Pol.is openData export (a pure read).
 
-    With ``public`` the statements waiting for moderation are left out and the
-    text of removed ones is blank: what the download pages give everyone.
+    With ``public`` the statements waiting for moderation are left out, the
+    text of removed ones is blank and formula-like texts are quoted: what the
+    download pages give everyone.
     """
     statements = list(
         Statement.objects.filter(conversation=conversation)
@@ -279,7 +288,7 @@ def export_conversation(conversation: Conversation, *, public: bool = False) -> 
                 author_id=author,
                 timestamp=to_millis(s.created_at),
                 datetime=datetime_text(s.created_at),
-                body="" if public and moderated == polis.REMOVED else s.text,
+                body=_public_text(s.text, moderated) if public else s.text,
                 moderated=moderated,
                 agrees=agrees[s.number],
                 disagrees=disagrees[s.number],
