@@ -18,7 +18,7 @@ WIDTH = 640
 HEIGHT = 440
 PADDING = 36
 MAX_POINTS = 2000
-MARKER = 4.0  # half the marker's size, in SVG units
+MARKER = 4.5  # half the marker's size, in SVG units
 
 
 def _fmt(value: float) -> str:
@@ -69,12 +69,16 @@ def sample(points: list, limit: int) -> list:
     by_group: dict[int, list] = {}
     for point in sorted(points, key=lambda p: p[0]):
         by_group.setdefault(point[3], []).append(point)
+    # Every group keeps at least one point; the rest is shared by size.
+    quotas = {g: max(1, round(limit * len(m) / len(points))) for g, m in by_group.items()}
+    while sum(quotas.values()) > max(limit, len(quotas)):
+        largest = max(quotas, key=lambda g: quotas[g])
+        quotas[largest] -= 1
     kept = []
-    for members in by_group.values():
-        quota = max(1, round(limit * len(members) / len(points)))
-        step = len(members) / quota
-        kept.extend(members[int(i * step)] for i in range(min(quota, len(members))))
-    return kept[:limit] if len(kept) > limit else kept
+    for g, members in by_group.items():
+        step = len(members) / quotas[g]
+        kept.extend(members[int(i * step)] for i in range(quotas[g]))
+    return kept
 
 
 def opinion_map(results, *, max_points: int = MAX_POINTS) -> dict | None:

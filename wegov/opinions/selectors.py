@@ -267,6 +267,14 @@ class ConversationResults:
     def has_groups(self) -> bool:
         return bool(self.groups)
 
+    @property
+    def consensus_by_direction(self) -> list[tuple[str, list[Consensus]]]:
+        """Agreed statements first, then disagreed ones, each best first."""
+        return [
+            (direction, [c for c in self.consensus if c.direction == direction])
+            for direction in ("agree", "disagree")
+        ]
+
     def group(self, label) -> GroupView | None:
         label = int(label)
         return next((g for g in self.groups if g.label == label), None)

@@ -127,6 +127,9 @@ def test_results_page_says_the_numbers_and_groups_in_words(client, grouped):
     # The first statement is agreed by every group, the second disagreed.
     assert "Most people in every group agreed Cars should stay out of the centre" in text
     assert "Most people in every group disagreed Parking fees in the centre" in text
+    # Agreed first, whatever the scores' order, each direction under one heading.
+    assert text.index("in every group agreed") < text.index("in every group disagreed")
+    assert text.count("Most people in every group agreed") == 1
     assert "Where the groups differ most The market square should become a park." in text
     assert "You have not voted in this conversation" in text
     assert "How the groups are found" in text
@@ -188,17 +191,13 @@ def test_viewer_with_too_few_votes_and_viewer_waiting_for_the_next_computation(a
     Vote.objects.create(conversation=conversation, participant=me, statement=statements[0], value=1)
     client, _ = as_role("citizen")
     text = _text(client.get(_url("results", conversation)))
-    assert (
-        "You have voted on 1 statement. You are placed in an opinion group once you have voted on 6."
-        in text
-    )
+    too_few = "You have voted on 1 statement. You are placed in an opinion group once you have"
+    assert f"{too_few} voted on 6." in text
     for s in statements[1:]:
         Vote.objects.create(conversation=conversation, participant=me, statement=s, value=-1)
     text = _text(client.get(_url("results", conversation)))
-    assert (
-        "You have voted on 6 statements. You will be placed in a group when the groups are next computed."
-        in text
-    )
+    waiting = "You have voted on 6 statements. You will be placed in a group when the groups"
+    assert f"{waiting} are next computed." in text
     assert "1 vote cast or changed since" not in text
     assert "6 votes cast or changed since" in text
 
@@ -324,10 +323,8 @@ def test_report_has_every_statement_per_group_and_no_viewer(as_role, citizen):
     assert "Where you stand" not in text and "opinion-map-you" not in html
     assert "hx-get" not in html
     # Print: a button shown by a script file (no inline script), and words without it.
-    assert (
-        '<button type="button" class="govuk-button govuk-button--secondary" data-wegov-print hidden>'
-        in html
-    )
+    button = '<button type="button" class="govuk-button govuk-button--secondary"'
+    assert f"{button} data-wegov-print hidden>" in html
     assert "dist/print.js" in html
     assert "use your browser's Print command" in text
     assert "<script>" not in html
