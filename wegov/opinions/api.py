@@ -202,8 +202,9 @@ def get_results(request, slug: str):
         return {
             "conversation": conversation.slug,
             "state": "not_enough_votes",
-            "detail": "Not enough votes yet to form opinion groups: each participant needs "
-            f"{results.votes_needed} votes to be placed, and {results.ready_count} have them.",
+            "detail": "Not enough votes yet to form opinion groups: they need at least "
+            f"{results.participants_needed} participants with {results.votes_needed} votes "
+            f"each, and {results.ready_count} have them.",
             "computed_at": analysis.computed_at if analysis else None,
             "participant_count": results.participant_count,
             "grouped_count": 0,

@@ -33,6 +33,11 @@ GROUP_STYLES = (
 )
 
 
+# The maths forms no groups with fewer people who voted enough to be placed
+# (``maths.MIN_GROUPABLE``).
+PARTICIPANTS_NEEDED = 4
+
+
 def group_letter(label: int) -> str:
     """Group 1 is "A", 2 is "B", ...; past Z the number itself."""
     return chr(ord("A") + label - 1) if 1 <= label <= 26 else str(label)
@@ -257,6 +262,7 @@ class ConversationResults:
     votes_since: int
     votes_needed: int  # a participant's votes needed to be placed in a group
     ready_count: int | None  # participants with that many votes (None: not counted)
+    participants_needed: int = PARTICIPANTS_NEEDED
     viewer: ViewerPosition
     groups: list[GroupView] = field(default_factory=list)
     consensus: list[Consensus] = field(default_factory=list)

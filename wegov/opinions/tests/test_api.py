@@ -125,7 +125,7 @@ def test_results_before_groups(client):
     body = client.get(f"{BASE}/{conversation.slug}/results").json()
     assert body["state"] == "not_enough_votes" and body["groups"] == []
     assert body["votes_needed"] == 2 and body["vote_count"] == 2
-    assert "each participant needs 2 votes to be placed, and 1 have them" in body["detail"]
+    assert "at least 4 participants with 2 votes each, and 1 have them" in body["detail"]
 
 
 def test_openapi_describes_the_endpoints(client):

@@ -149,7 +149,10 @@ def test_not_enough_votes_yet(client):
     assert response.status_code == 200
     text = _text(response)
     assert "Not enough votes yet to form opinion groups" in text
-    assert "at least 3 statements. So far 1 person has." in text
+    assert (
+        "once at least 4 people have each voted on at least 3 statements. So far 1 person has."
+        in text
+    )
     assert "Participants who voted 2" in text and "Votes 4" in text
     assert '<svg role="img"' not in response.content.decode()
     assert "There is no opinion map yet" in text
