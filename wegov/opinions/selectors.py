@@ -262,12 +262,12 @@ class ConversationResults:
     votes_since: int
     votes_needed: int  # a participant's votes needed to be placed in a group
     ready_count: int | None  # participants with that many votes (None: not counted)
-    participants_needed: int = PARTICIPANTS_NEEDED
     viewer: ViewerPosition
     groups: list[GroupView] = field(default_factory=list)
     consensus: list[Consensus] = field(default_factory=list)
     divisive: list[Divisive] = field(default_factory=list)
     grouped_count: int = 0
+    participants_needed: int = PARTICIPANTS_NEEDED
 
     @property
     def has_groups(self) -> bool:
