@@ -90,9 +90,9 @@ def opinion_map(results, *, max_points: int = MAX_POINTS) -> dict | None:
     xs = [p[1] for p in points] + [g.center[0] for g in results.groups]
     ys = [p[2] for p in points] + [g.center[1] for g in results.groups]
     min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
-    span = max(max_x - min_x, max_y - min_y, 1e-9)
-    # One scale for both axes: distances on the map mean the same either way.
-    scale = min((WIDTH - 2 * PADDING) / span, (HEIGHT - 2 * PADDING) / span)
+    span_x, span_y = max(max_x - min_x, 1e-9), max(max_y - min_y, 1e-9)
+    # One scale for both axes (distances mean the same either way), as large as fits.
+    scale = min((WIDTH - 2 * PADDING) / span_x, (HEIGHT - 2 * PADDING) / span_y)
     off_x = (WIDTH - scale * (max_x - min_x)) / 2
     off_y = (HEIGHT - scale * (max_y - min_y)) / 2
 
