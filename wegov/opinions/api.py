@@ -18,11 +18,14 @@ from .models import Conversation
 
 router = Router(tags=["conversations"])
 
+# Schema names are unique in the whole API: OpenAPI components share one namespace
+# (a second "ResultsOut" would replace the polls' one in the documentation).
+
 NOT_FOUND = "No published conversation has this address."
 
 
 class ErrorOut(Schema):
-    detail: str
+    detail: str | dict | list
 
 
 class ConversationOut(Schema):
@@ -43,7 +46,7 @@ class ConversationOut(Schema):
     source_url: str
 
 
-class StatementOut(Schema):
+class ConversationStatementOut(Schema):
     number: int
     text: str
     is_seed: bool
@@ -54,7 +57,7 @@ class StatementOut(Schema):
     total: int
 
 
-class RepresentativeOut(Schema):
+class RepresentativeStatementOut(Schema):
     statement: int
     direction: str  # agree | disagree
     agree: int  # votes inside the group
@@ -67,29 +70,29 @@ class RepresentativeOut(Schema):
     z_rest: float
 
 
-class GroupOut(Schema):
+class OpinionGroupOut(Schema):
     label: int
     name: str  # "A", "B", ...
     size: int
     center: list[float]
     members: list[int]  # participant numbers in the conversation, not accounts
-    representative: list[RepresentativeOut]
+    representative: list[RepresentativeStatementOut]
 
 
-class ConsensusOut(Schema):
+class ConsensusStatementOut(Schema):
     statement: int
     direction: str
     score: float
     p_groups: dict[str, float]
 
 
-class DivisiveOut(Schema):
+class DivisiveStatementOut(Schema):
     statement: int
     spread: float
     p_groups: dict[str, float]
 
 
-class ResultsOut(Schema):
+class ConversationResultsOut(Schema):
     conversation: str
     state: str  # grouped | not_enough_votes
     detail: str
@@ -101,9 +104,9 @@ class ResultsOut(Schema):
     votes_needed: int  # a participant's votes needed to be placed in a group
     silhouette: float | None
     input_hash: str | None
-    groups: list[GroupOut]
-    consensus: list[ConsensusOut]
-    divisive: list[DivisiveOut]
+    groups: list[OpinionGroupOut]
+    consensus: list[ConsensusStatementOut]
+    divisive: list[DivisiveStatementOut]
 
 
 def _url(request, path: str) -> str:
@@ -160,7 +163,7 @@ def get_conversation(request, slug: str):
 
 @router.get(
     "/{slug}/statements",
-    response={200: list[StatementOut], 404: ErrorOut},
+    response={200: list[ConversationStatementOut], 404: ErrorOut},
     by_alias=True,
     auth=None,
     summary="The statements people see, by number, with their agree / disagree / pass votes",
@@ -186,7 +189,7 @@ def list_statements(request, slug: str):
 
 @router.get(
     "/{slug}/results",
-    response={200: ResultsOut, 404: ErrorOut},
+    response={200: ConversationResultsOut, 404: ErrorOut},
     by_alias=True,
     auth=None,
     summary="The latest opinion groups: sizes, members (by participant number), "

@@ -132,9 +132,12 @@ def test_openapi_describes_the_endpoints(client):
     schema = client.get("/api/openapi.json").json()
     for path in ["/", "/{slug}", "/{slug}/statements", "/{slug}/results"]:
         assert f"/api/v1/conversations{path}" in schema["paths"]
-    results = schema["components"]["schemas"]["ResultsOut"]["properties"]
+    components = schema["components"]["schemas"]
+    results = components["ConversationResultsOut"]["properties"]
     assert {"groups", "consensus", "divisive", "votes_since"} <= set(results)
-    assert "pass" in schema["components"]["schemas"]["StatementOut"]["properties"]
+    assert "pass" in components["ConversationStatementOut"]["properties"]
+    # The names do not take over other apps' schemas.
+    assert "winners" in components["ResultsOut"]["properties"]
 
 
 def test_open_data_statements_without_authors(grouped, citizen, department):
