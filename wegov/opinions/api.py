@@ -144,7 +144,7 @@ def _not_found():
     auth=None,
     summary="Published conversations, newest first (at most 200)",
 )
-def list_conversations(request):
+def conversation_list(request):
     return [_conversation_out(request, c) for c in selectors.public_conversations()[:200]]
 
 
@@ -154,7 +154,7 @@ def list_conversations(request):
     auth=None,
     summary="One published conversation",
 )
-def get_conversation(request, slug: str):
+def conversation_detail(request, slug: str):
     conversation = selectors.public_conversation(slug)
     if conversation is None:
         return _not_found()
@@ -168,7 +168,7 @@ def get_conversation(request, slug: str):
     auth=None,
     summary="The statements people see, by number, with their agree / disagree / pass votes",
 )
-def list_statements(request, slug: str):
+def conversation_statements(request, slug: str):
     conversation = selectors.public_conversation(slug)
     if conversation is None:
         return _not_found()
@@ -195,7 +195,7 @@ def list_statements(request, slug: str):
     summary="The latest opinion groups: sizes, members (by participant number), "
     "representative, consensus and divisive statements",
 )
-def get_results(request, slug: str):
+def conversation_results(request, slug: str):
     conversation = selectors.public_conversation(slug)
     if conversation is None:
         return _not_found()

@@ -1,6 +1,7 @@
 """/api/v1/conversations/: published conversations, statements with counts, opinion groups."""
 
 import pytest
+from django.urls import reverse
 
 from wegov.opendata import registry
 from wegov.opinions.models import Conversation, Participant, Statement, Vote
@@ -158,3 +159,12 @@ def test_open_data_statements_without_authors(grouped, citizen, department):
     assert first["results_url"].endswith(f"/conversations/{conversation.slug}/results/")
     assert not {"author", "user", "participant"} & set(dataset.field_names)
     assert citizen.email not in str(rows)
+
+
+def test_url_names_do_not_take_over_other_apps(client, grouped):
+    assert reverse("api:get_results", args=["x"]).startswith("/api/v1/budgets/")
+    url = reverse("api:conversation_results", args=[grouped[0].slug])
+    assert url == f"{BASE}/{grouped[0].slug}/results"
+    assert (
+        f'href="{url}"' in client.get(f"/conversations/{grouped[0].slug}/results/").content.decode()
+    )
