@@ -16,6 +16,7 @@ from wegov.debates.api import router as debates_router
 from wegov.mapview.api import router as mapview_router
 from wegov.moderation.api import router as moderation_router
 from wegov.opendata.api import router as opendata_router
+from wegov.opinions.api import router as opinions_router
 from wegov.osm.api import router as osm_router
 from wegov.places.api import router as places_router
 from wegov.processes.api import router as processes_router
@@ -87,3 +88,4 @@ api.add_router("/v1/layers/", datalayers_router)
 api.add_router("/v1/geocoding/", osm_router)
 api.add_router("/v1/basemap/", basemap_router)
 api.add_router("/v1/opendata/", opendata_router)
+api.add_router("/v1/conversations/", opinions_router)

@@ -8,4 +8,6 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("Conversations and opinion groups")
 
     def ready(self):
-        from . import registration, rules  # noqa: F401
+        from . import opendata, registration, rules  # noqa: F401
+
+        opendata.register_dataset()

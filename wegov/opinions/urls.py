@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views_export
 from . import views_participate
+from . import views_results
 
 app_name = "opinions"
 
@@ -30,5 +31,8 @@ urlpatterns = [
         name="moderate_statement",
     ),
     # views_results: results, opinion map, report, Pol.is export
+    path("<slug:slug>/results/", views_results.results, name="results"),
+    path("<slug:slug>/results/map/", views_results.opinion_map, name="opinion_map"),
+    path("<slug:slug>/report/", views_results.report, name="report"),
     # views_manage: organisers
 ]
