@@ -15,7 +15,8 @@ on the opinion map, and can go on voting.
 
 Deterministic (its own fixed seed, so the other apps' demos do not change it),
 written with bulk inserts and timestamps in the past: loading announces
-nothing to anybody. The opinion groups are then computed once, in place.
+nothing to anybody. The opinion groups are then computed once, in place
+(``analysis.recompute``), as a worker would.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from wegov.accounts.models import User
 
+from .analysis import recompute
 from .models import Conversation, Participant, Statement, Vote
 
 SEED = 7007
@@ -282,7 +284,7 @@ def load(demo) -> None:
 
 def _compute_groups(conversation) -> str:
     """The opinion groups, computed once in place (the demo has no worker)."""
-    # TODO(lead): call wegov.opinions.analysis.recompute(conversation.pk) once
-    # i7-maths is merged (helper M's analysis module), and return
-    # f"; {analysis.group_count} opinion groups".
-    return ""
+    analysis = recompute(conversation.pk)
+    if analysis is None:
+        return ""
+    return f"; {analysis.group_count} opinion groups"

@@ -53,9 +53,7 @@ def planted(
     sides = np.where(np.cos(angles[:, None] - theta[None, :]) >= 0, 1, -1)
     common = rng.random(statements) < shared
     sides[:, common] = sides[0, common]
-    counts = np.maximum(
-        1, (rng.uniform(*density, size=participants) * statements).astype(np.int64)
-    )
+    counts = np.maximum(1, (rng.uniform(*density, size=participants) * statements).astype(np.int64))
     rows = np.repeat(np.arange(participants), counts)
     cols = np.concatenate([rng.choice(statements, size=c, replace=False) for c in counts])
     values = sides[truth[rows], cols].astype(np.int64)

@@ -5,11 +5,18 @@ import random
 from collections import Counter
 
 import pytest
+from sklearn.metrics import adjusted_rand_score
 
 from wegov.accounts import demo as accounts_demo
 from wegov.core.management.commands.load_demo import DEMO_PASSWORD, DemoContext
 from wegov.opinions import demo as opinions_demo
-from wegov.opinions.models import Conversation, Participant, Statement, Vote
+from wegov.opinions.models import (
+    Conversation,
+    OpinionAnalysis,
+    Participant,
+    Statement,
+    Vote,
+)
 from wegov.places import demo as places_demo
 from wegov.processes import demo as processes_demo
 
@@ -105,3 +112,26 @@ def test_without_the_process_the_conversation_stands_alone():
     conversation = Conversation.objects.get(slug=opinions_demo.SLUG)
     assert conversation.process is None and conversation.is_public
     assert conversation.participants.count() == 300
+
+
+def test_the_analysis_finds_the_3_simulated_groups(demo):
+    conversation = Conversation.objects.get(slug=opinions_demo.SLUG)
+    analysis = OpinionAnalysis.objects.get(conversation=conversation)
+    assert analysis.group_count == 3
+    assert analysis.participant_count == 301 and analysis.grouped_count == 301
+    assert "; 3 opinion groups" in demo.stdout.getvalue()
+    found = {
+        member: group["label"] for group in analysis.result["groups"] for member in group["members"]
+    }
+    truth = opinions_demo.simulated_groups()
+    numbers = sorted(truth)
+    ari = adjusted_rand_score([truth[n] for n in numbers], [found[n] for n in numbers])
+    assert ari >= 0.9, ari
+    # The demo citizen voted as the car-light group does, and is placed with it.
+    citizen = Participant.objects.get(user=demo.shared["citizens"][0])
+    car_light = Counter(found[n] for n in numbers if truth[n] == 2).most_common(1)[0][0]
+    assert found[citizen.number] == car_light
+    # Every group agrees on deliveries in the morning, parking for disabled people
+    # and emergency services.
+    consensus = {c["statement"] for c in analysis.result["consensus"]}
+    assert {2, 3, 19} <= consensus, consensus
