@@ -24,7 +24,8 @@ Verbs in use (extend the list in ``social`` when adding one):
     report.created, report.resolved,
     comment.created, comment.replied, comment.mentioned,
     area.new_contribution (places: a contribution inside someone's area of interest),
-    moderation.hidden, moderation.user_blocked
+    moderation.hidden, moderation.user_blocked,
+    moderation.statement_accepted, moderation.statement_rejected (opinions)
 """
 
 from __future__ import annotations

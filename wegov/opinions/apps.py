@@ -8,4 +8,4 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("Conversations and opinion groups")
 
     def ready(self):
-        from . import rules  # noqa: F401
+        from . import registration, rules  # noqa: F401

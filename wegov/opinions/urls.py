@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_manage
+from . import views_manage, views_participate
 
 app_name = "opinions"
 
@@ -17,5 +17,21 @@ urlpatterns = [
     path("<slug:slug>/edit/reopen/", views_manage.reopen, name="manage_reopen"),
     path("<slug:slug>/edit/recompute/", views_manage.recompute, name="manage_recompute"),
     # views_participate: taking part
+    path("", views_participate.conversation_list, name="list"),
+    path("<slug:slug>/", views_participate.conversation_detail, name="detail"),
+    path("<slug:slug>/my-votes/", views_participate.my_votes, name="my_votes"),
+    path("<slug:slug>/statements/new/", views_participate.submit, name="submit"),
+    path(
+        "<slug:slug>/statements/<int:number>/",
+        views_participate.statement_detail,
+        name="statement",
+    ),
+    path("<slug:slug>/statements/<int:number>/vote/", views_participate.vote, name="vote"),
+    path("<slug:slug>/moderate/", views_participate.moderate, name="moderate"),
+    path(
+        "<slug:slug>/moderate/<int:number>/",
+        views_participate.moderate_statement,
+        name="moderate_statement",
+    ),
     # views_results: results, opinion map, report, Pol.is export
 ]

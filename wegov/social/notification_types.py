@@ -228,6 +228,21 @@ VERBS: dict[str, Verb] = {
             personal=_("The moderators hid your contribution %(target)s"),
             in_feed=False,
         ),
+        # From opinions: a moderator decided on a participant's statement.
+        Verb(
+            "moderation.statement_accepted",
+            MODERATION,
+            _("The moderators accepted the statement %(target)s"),
+            personal=_("The moderators accepted your statement %(target)s"),
+            in_feed=False,
+        ),
+        Verb(
+            "moderation.statement_rejected",
+            MODERATION,
+            _("The moderators rejected the statement %(target)s"),
+            personal=_("The moderators rejected your statement %(target)s"),
+            in_feed=False,
+        ),
         Verb(
             "moderation.user_blocked",
             MODERATION,
