@@ -12,6 +12,7 @@ from wegov.processes.models import Process
 from . import manage_selectors
 from .manage_services import MIN_VOTES_RANGE, ConversationInput
 from .models import DESCRIPTION_MAX, STATEMENT_MAX, TOPIC_MAX, Conversation
+from .services import normalised
 
 SEED_LINES_MAX = 100  # statements added in one go
 
@@ -122,7 +123,7 @@ class ConversationForm(forms.Form):
             text = " ".join(line.split())
             if not text:
                 continue
-            key = manage_selectors.normalise(text)
+            key = normalised(text)
             if len(text) > STATEMENT_MAX:
                 errors.append(
                     ngettext(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .models import Conversation, OpinionAnalysis, Participant, Statement, Vote
+from .services import normalised
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -58,17 +59,14 @@ def seed_statements(conversation: Conversation) -> QuerySet:
 
 
 def existing_texts(conversation: Conversation) -> dict[str, int]:
-    """Each statement's text (normalised) and number, to refuse repeats."""
+    """Each statement's text (as duplicates are compared) and number: a seed
+    statement may not repeat any of them, rejected ones included."""
     return {
-        normalise(text): number
-        for number, text in conversation.statements.exclude(
-            Q(state=Statement.State.REJECTED)
-        ).values_list("number", "text")
+        normalised(text): number
+        for number, text in conversation.statements.order_by("-number").values_list(
+            "number", "text"
+        )
     }
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def process_conversations(process) -> QuerySet:

@@ -12,21 +12,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from wegov.core.audit import audit
 
-from . import tasks
+from . import services, tasks
 from .models import (
     DESCRIPTION_MAX,
     STATEMENT_MAX,
     TOPIC_MAX,
     Conversation,
-    Statement,
 )
 
 # First path segments under /conversations/ that are not conversations.
@@ -131,29 +128,26 @@ def statement_texts(lines: list[str]) -> list[str]:
 
 
 def _add_seed_statements(*, actor, conversation: Conversation, texts: list[str]) -> list:
-    """Write the organiser's seed statements, accepted at once, numbered after
-    the conversation's last statement. Called inside a transaction that holds
-    the conversation's row lock, so two organisers never pick the same number.
-
-    (The small twin of ``services.add_statement(seed=True)`` of the
-    participation helper, kept here until that lands: the same rows.)
-    """
-    last = conversation.statements.aggregate(last=Max("number"))["last"] or 0
-    now = timezone.now()
-    return Statement.objects.bulk_create(
-        Statement(
-            conversation=conversation,
-            number=last + offset,
-            text=text,
-            author=actor,
-            is_seed=True,
-            state=Statement.State.ACCEPTED,
-            moderated_by=actor,
-            moderated_at=now,
-            created_at=now,
-        )
-        for offset, text in enumerate(texts, start=1)
-    )
+    """The organiser's seed statements, accepted at once, numbered after the
+    conversation's last statement (``services.add_statement``, which locks the
+    conversation). Runs inside the caller's transaction: a refused statement
+    undoes the whole save."""
+    added = []
+    for line, text in enumerate(texts, start=1):
+        try:
+            added.append(
+                services.add_statement(conversation=conversation, text=text, user=actor, seed=True)
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "seed_statements": [
+                        _("Statement %(line)d: %(reason)s") % {"line": line, "reason": message}
+                        for message in exc.messages
+                    ]
+                }
+            ) from None
+    return added
 
 
 def conversation_create(

@@ -16,6 +16,9 @@ def test_staff_links_in_the_header(as_role, role):
     html = client.get(reverse("core:home")).content.decode()
     assert (f'href="{reverse("basemap:list")}"' in html) == (role in BASEMAP)
     assert (f'href="{reverse("datalayers:staff_list")}"' in html) == (role in LAYERS)
+    # Conversations are for everyone, signed in or not.
+    assert f'href="{reverse("opinions:list")}"' in html
+    assert client.get(reverse("opinions:list")).status_code == 200
     # Each link leads to a page the role may open.
     for url, allowed in (
         (reverse("basemap:list"), BASEMAP),

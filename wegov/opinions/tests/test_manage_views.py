@@ -349,10 +349,13 @@ def test_edit_refuses_a_statement_the_conversation_has(as_role):
     statement(conversation, "Refused one", state=Statement.State.REJECTED, rejection_reason="No")
     response = client.post(
         reverse("opinions:edit", args=[conversation.slug]),
-        form_data(seed_statements="Refused one\nbuses  every 10 minutes."),
+        form_data(seed_statements="A new one\nbuses  every 10 minutes.\nrefused ONE"),
     )
     assert response.status_code == 400
-    assert "Line 2 is already statement 1 of this conversation." in text(response)
+    page = text(response)
+    assert "Line 2 is already statement 1 of this conversation." in page
+    # Rejected statements count too: moderators refused those words once.
+    assert "Line 3 is already statement 2 of this conversation." in page
     assert conversation.statements.count() == 2
 
 
