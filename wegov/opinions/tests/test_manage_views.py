@@ -1,6 +1,7 @@
 """The organisers' pages: who may open them, creating and editing a
 conversation with seed statements, publishing, closing, recomputing."""
 
+import html as html_module
 import re
 
 import pytest
@@ -25,7 +26,7 @@ ALLOWED = ["process_manager", "admin_user"]
 
 def text(response) -> str:
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip())
 
 
 def pages(conversation):
