@@ -38,6 +38,9 @@ def test_the_hub_lists_exactly_the_pages_the_role_may_open(as_role, role):
     home = client.get(reverse("core:home")).content.decode()
     hub_url = reverse("core:staff_hub")
     assert (f'href="{hub_url}"' in home) == bool(EXPECTED[role])
+    # Conversations are for everyone, signed in or not.
+    assert f'href="{reverse("opinions:list")}"' in home
+    assert client.get(reverse("opinions:list")).status_code == 200
     response = client.get(hub_url)
     if not EXPECTED[role]:
         assert response.status_code in (302, 403)
