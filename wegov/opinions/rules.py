@@ -14,6 +14,7 @@
 
 import rules
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wegov.accounts.rules import (
     is_administrator,
@@ -22,6 +23,7 @@ from wegov.accounts.rules import (
     is_process_manager,
     participant_refusal,
 )
+from wegov.core import staff_pages
 
 can_manage_conversations = is_process_manager | is_administrator
 can_moderate_statements = is_moderator | is_process_manager | is_administrator
@@ -37,6 +39,21 @@ may_view_conversation = conversation_is_public | can_manage_conversations
 rules.add_perm("opinions.manage_conversations", can_manage_conversations)  # object: optional
 rules.add_perm("opinions.view_conversation", may_view_conversation)
 rules.add_perm("opinions.moderate_statements", can_moderate_statements)
+
+# The staff hub lists the organisers' page (moderators reach each
+# conversation's queue from the conversation and from that page).
+staff_pages.register(
+    staff_pages.StaffPage(
+        key="manage_conversations",
+        label=gettext_lazy("Manage conversations"),
+        description=gettext_lazy(
+            "Conversations with their seed statements, moderation queues and opinion groups."
+        ),
+        url_name="opinions:manage",
+        allowed="opinions.manage_conversations",
+        order=23,
+    )
+)
 
 
 def participation_refusal(user, conversation, doing: str | None = None) -> str | None:

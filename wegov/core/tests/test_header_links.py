@@ -27,7 +27,12 @@ EXPECTED = {
     "staff": STAFF_WORK,
     "other_staff": STAFF_WORK,
     "moderator": {"moderation", "basemap"},
-    "process_manager": {"manage_processes", "manage_budgets", "track_results"},
+    "process_manager": {
+        "manage_processes",
+        "manage_budgets",
+        "track_results",
+        "manage_conversations",
+    },
     "admin_user": {page.key for page in staff_pages.pages()},
 }
 
