@@ -1,4 +1,4 @@
-"""python -m bench {generate,run,profile,export,pb}: see docs/bench.md."""
+"""python -m bench {generate,run,profile,export,pb,opinions}: see docs/bench.md."""
 
 import argparse
 import sys
@@ -76,6 +76,16 @@ def main(argv=None) -> None:
     )
     pb.add_argument("--no-pabutools", action="store_true", help="time ours only")
     pb.add_argument("--results", default=None, help="folder for the JSON (bench/results)")
+    op = sub.add_parser(
+        "opinions",
+        help="opinion groups: sparse (ours) against dense numpy (time, peak RSS, same groups)",
+    )
+    op.add_argument("--participants", type=int, default=20_000)
+    op.add_argument("--statements", type=int, default=1_000)
+    op.add_argument("--seed", type=int, default=2026, help="of the generated conversation")
+    op.add_argument("--repeat", type=int, default=3, help="runs of ours (median reported)")
+    op.add_argument("--no-db", action="store_true", help="skip recompute() on a SQLite database")
+    op.add_argument("--results", default=None, help="folder for the JSON (bench/results)")
     prof = sub.add_parser("profile", help="query counts, EXPLAIN ANALYZE, cProfile per scenario")
     prof.add_argument("--only", nargs="+", required=True, help="scenario or group names")
     prof.add_argument("--repeat", type=int, default=20)
@@ -104,6 +114,18 @@ def main(argv=None) -> None:
             completions=args.completions,
             synthetic_completions=args.synthetic_completions,
             pabutools=not args.no_pabutools,
+            results_dir=args.results,
+        )
+        return
+    if args.command == "opinions":
+        from bench.opinions import run as run_opinions
+
+        run_opinions(
+            participants=args.participants,
+            statements=args.statements,
+            seed=args.seed,
+            repeat=args.repeat,
+            db=not args.no_db,
             results_dir=args.results,
         )
         return
