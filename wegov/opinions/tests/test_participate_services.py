@@ -127,15 +127,14 @@ def test_cast_vote_schedules_only_on_commit(conversation, citizen):
         schedule.assert_not_called()
 
 
-def test_cast_vote_does_no_maths(conversation, citizen, django_capture_on_commit_callbacks):
+def test_cast_vote_does_no_maths(
+    conversation, citizen, schedule, django_capture_on_commit_callbacks
+):
     for name in ("wegov.opinions.maths", "wegov.opinions.analysis"):
         sys.modules.pop(name, None)
     participant = services.participant_for(conversation, user=citizen, create=True)
-    with mock.patch("wegov.opinions.tasks.schedule_recompute") as schedule:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.cast_vote(
-                participant=participant, statement=_statement(conversation, 2), value=1
-            )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cast_vote(participant=participant, statement=_statement(conversation, 2), value=1)
     schedule.assert_called_once()
     assert "wegov.opinions.maths" not in sys.modules
     assert "wegov.opinions.analysis" not in sys.modules
@@ -145,7 +144,9 @@ def test_cast_vote_does_no_maths(conversation, citizen, django_capture_on_commit
 def test_cast_vote_refuses_unknown_values(conversation, citizen, value):
     participant = services.participant_for(conversation, user=citizen, create=True)
     with pytest.raises(ValidationError):
-        services.cast_vote(participant=participant, statement=_statement(conversation, 1), value=value)
+        services.cast_vote(
+            participant=participant, statement=_statement(conversation, 1), value=value
+        )
     assert not Vote.objects.exists()
 
 
@@ -264,15 +265,14 @@ def test_participant_statement_waits_under_pre_moderation(conversation, citizen)
 
 
 def test_participant_statement_is_shown_at_once_under_post_moderation(
-    conversation, citizen, django_capture_on_commit_callbacks
+    conversation, citizen, schedule, django_capture_on_commit_callbacks
 ):
     conversation.moderation = Conversation.Moderation.POST
     conversation.save()
-    with mock.patch("wegov.opinions.tasks.schedule_recompute") as schedule:
-        with django_capture_on_commit_callbacks(execute=True):
-            statement = services.add_statement(
-                conversation=conversation, text="A tram line.", user=citizen
-            )
+    with django_capture_on_commit_callbacks(execute=True):
+        statement = services.add_statement(
+            conversation=conversation, text="A tram line.", user=citizen
+        )
     assert statement.state == Statement.State.ACCEPTED
     schedule.assert_called_once_with(conversation.pk)
 
@@ -381,12 +381,11 @@ def pending(conversation, citizen):
 
 @pytest.mark.parametrize("role", ["moderator", "process_manager", "admin_user"])
 def test_moderators_accept(
-    request, pending, role, citizen, django_capture_on_commit_callbacks
+    request, pending, role, citizen, schedule, django_capture_on_commit_callbacks
 ):
     moderator = request.getfixturevalue(role)
-    with mock.patch("wegov.opinions.tasks.schedule_recompute") as schedule:
-        with django_capture_on_commit_callbacks(execute=True):
-            statement = services.accept_statement(moderator=moderator, statement=pending)
+    with django_capture_on_commit_callbacks(execute=True):
+        statement = services.accept_statement(moderator=moderator, statement=pending)
     assert statement.state == Statement.State.ACCEPTED
     assert statement.moderated_by == moderator and statement.moderated_at
     schedule.assert_called_once_with(pending.conversation_id)
@@ -413,7 +412,9 @@ def test_moderator_rejects_with_a_reason_and_the_author_is_told(
     assert notification.activity.target_kind == "statement"
 
 
-def test_accepting_tells_the_author(pending, moderator, citizen, django_capture_on_commit_callbacks):
+def test_accepting_tells_the_author(
+    pending, moderator, citizen, django_capture_on_commit_callbacks
+):
     from wegov.social.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
