@@ -16,6 +16,7 @@ import hashlib
 import random
 import secrets
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
@@ -174,6 +175,33 @@ def cast_vote(*, participant: Participant, statement: Statement, value: int) -> 
 # --- What to vote on next ---------------------------------------------------------------
 
 
+VOTE_COUNTS_SECONDS = 60  # how stale the "fewest votes" order may be
+
+
+def _vote_counts_key(conversation_id: int) -> str:
+    return f"opinions:vote-counts:{conversation_id}"
+
+
+def statement_vote_counts(conversation: Conversation) -> dict[int, int]:
+    """statement id -> number of votes, for choosing what to show next.
+
+    One GROUP BY over the conversation's votes, cached for a minute: the order
+    only spreads votes over the statements, and a request must not count
+    millions of votes each time.
+    """
+
+    def count() -> dict[int, int]:
+        rows = (
+            Vote.objects.filter(conversation_id=conversation.pk)
+            .order_by()
+            .values_list("statement_id")
+            .annotate(n=Count("pk"))
+        )
+        return dict(rows)
+
+    return cache.get_or_set(_vote_counts_key(conversation.pk), count, VOTE_COUNTS_SECONDS)
+
+
 def next_statement(conversation: Conversation, participant: Participant | None) -> Statement | None:
     """A shown statement the participant has not voted on: seed statements
     first, then those with the fewest votes (so new statements get votes).
@@ -182,21 +210,21 @@ def next_statement(conversation: Conversation, participant: Participant | None) 
     participants see statements in different orders but one participant sees
     the same statement again on reload.
     """
-    rows = (
-        Statement.objects.shown()
-        .filter(conversation=conversation)
-        .annotate(vote_total=Count("votes"))
-        .order_by("number")
-    )
+    rows = Statement.objects.shown().filter(conversation=conversation)
     if participant is not None:
-        rows = rows.exclude(votes__participant=participant)
-    candidates = list(rows.values_list("pk", "is_seed", "vote_total", "number"))
+        rows = rows.exclude(
+            pk__in=Vote.objects.filter(participant=participant).values("statement_id")
+        )
+    candidates = list(rows.values_list("pk", "is_seed"))
     if not candidates:
         return None
+    counts = statement_vote_counts(conversation) if len(candidates) > 1 else {}
     shuffler = random.Random(f"{conversation.pk}:{participant.number if participant else 0}")
-    tiebreak = {pk: shuffler.random() for pk, *_rest in candidates}
-    pk = min(candidates, key=lambda row: (not row[1], row[2], tiebreak[row[0]]))[0]
-    return Statement.objects.select_related("conversation").get(pk=pk)
+    order = {pk: shuffler.random() for pk in sorted(pk for pk, _seed in candidates)}
+    pk = min(candidates, key=lambda row: (not row[1], counts.get(row[0], 0), order[row[0]]))[0]
+    statement = Statement.objects.get(pk=pk)
+    statement.conversation = conversation
+    return statement
 
 
 # --- Statements -------------------------------------------------------------------------

@@ -462,3 +462,29 @@ def test_edit_page_shows_state_counts_and_links(as_role):
     assert f'href="{reverse("opinions:moderate", args=[conversation.slug])}"' in html
     assert 'id="unpublish-form"' in html and 'id="close-form"' in html
     assert 'id="recompute-form"' in html and 'id="publish-form"' not in html
+
+
+# --- The process page -------------------------------------------------------------------
+
+
+def test_the_process_page_lists_its_published_conversations(client):
+    process = ProcessFactory()
+    shown = make_conversation(topic="Shown one", process=process, is_published=True)
+    voter(shown, 1, {statement(shown, "Seed"): 1})
+    make_conversation(topic="Closed one", process=process, is_published=True, is_open=False)
+    make_conversation(topic="Draft one", process=process)
+    make_conversation(topic="Elsewhere", process=ProcessFactory(), is_published=True)
+    response = client.get(reverse("processes:detail", args=[process.slug]))
+    page = text(response)
+    assert "Conversations Give your opinion on short statements" in page
+    assert "Closed one Closed 0 participants, 0 statements" in page
+    assert "Shown one Open 1 participant, 1 statement" in page
+    assert "Draft one" not in page and "Elsewhere" not in page
+    assert f'href="{reverse("opinions:detail", args=[shown.slug])}"' in response.content.decode()
+
+
+def test_a_process_without_conversations_has_no_section(client):
+    process = ProcessFactory()
+    make_conversation(topic="Draft one", process=process)
+    html = client.get(reverse("processes:detail", args=[process.slug])).content.decode()
+    assert 'id="conversations"' not in html
