@@ -12,27 +12,34 @@ import hashlib
 import time
 
 import numpy as np
-from django.db import transaction
+from django.db import connections, transaction
 
 from . import maths
 from .models import Conversation, OpinionAnalysis, Statement, Vote
 
 KEEP_ANALYSES = 20
+LOAD_CHUNK = 100_000  # rows per fetch
 K_MIN, K_MAX, SEED = 2, 5, 0
 
 
 def load_votes(conversation_id: int):
     """(participant numbers, statement numbers, values) of the votes on shown statements.
 
-    One query; the rows stream into a numpy array without model instances.
+    One query, read with the database cursor in chunks straight into numpy
+    arrays: no model instances and no per-row Python work in the ORM (the
+    ORM's row iterator took most of the time with 2,000,000 votes).
     """
     shown = Statement.objects.shown().filter(conversation_id=conversation_id)
-    rows = (
-        Vote.objects.filter(conversation_id=conversation_id, statement__in=shown.values("pk"))
-        .values_list("participant__number", "statement__number", "value")
-        .iterator(chunk_size=20_000)
-    )
-    flat = np.fromiter((x for row in rows for x in row), dtype=np.int64).reshape(-1, 3)
+    query = Vote.objects.filter(
+        conversation_id=conversation_id, statement__in=shown.values("pk")
+    ).values_list("participant__number", "statement__number", "value")
+    sql, params = query.query.sql_with_params()
+    chunks = []
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(LOAD_CHUNK):
+            chunks.append(np.array(rows, dtype=np.int64).reshape(-1, 3))
+    flat = np.concatenate(chunks) if chunks else np.zeros((0, 3), dtype=np.int64)
     return flat[:, 0], flat[:, 1], flat[:, 2]
 
 
