@@ -149,26 +149,29 @@ def cast_vote(*, participant: Participant, statement: Statement, value: int) -> 
             _("This conversation is closed: its results stay, but it takes no more votes.")
         )
     now = timezone.now()
-    with transaction.atomic():
-        vote, created = Vote.objects.get_or_create(
-            participant=participant,
-            statement=statement,
-            defaults={
-                "conversation_id": statement.conversation_id,
-                "value": value,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        changed = created
-        if not created and vote.value != value:
-            vote.value = value
-            vote.updated_at = now
-            vote.save(update_fields=["value", "updated_at"])
-            changed = True
-        if changed:
-            conversation_id = statement.conversation_id
-            transaction.on_commit(lambda: tasks.schedule_recompute(conversation_id))
+    # One statement, whatever the case (new vote, changed vote, same vote
+    # again): INSERT ... ON CONFLICT DO UPDATE, atomic by itself and safe
+    # against the same participant's simultaneous requests.
+    (vote,) = Vote.objects.bulk_create(
+        [
+            Vote(
+                conversation_id=statement.conversation_id,
+                participant=participant,
+                statement=statement,
+                value=value,
+                created_at=now,
+                updated_at=now,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["participant", "statement"],
+        update_fields=["value", "updated_at"],
+    )
+    # After the commit (at once in autocommit; at the end of a caller's
+    # transaction otherwise). Queuing is debounced: a vote that changed
+    # nothing costs one cache lookup.
+    conversation_id = statement.conversation_id
+    transaction.on_commit(lambda: tasks.schedule_recompute(conversation_id))
     return vote
 
 

@@ -99,24 +99,25 @@ def _statement(conversation, number):
     return Statement.objects.get(conversation=conversation, number=number)
 
 
-def test_cast_vote_records_and_changes(conversation, citizen, django_capture_on_commit_callbacks):
+def test_cast_vote_records_and_changes(
+    conversation, citizen, schedule, django_capture_on_commit_callbacks
+):
     participant = services.participant_for(conversation, user=citizen, create=True)
     statement = _statement(conversation, 1)
-    with mock.patch("wegov.opinions.tasks.schedule_recompute") as schedule:
-        with django_capture_on_commit_callbacks(execute=True):
-            vote = services.cast_vote(participant=participant, statement=statement, value=1)
-        schedule.assert_called_once_with(conversation.pk)
-        with django_capture_on_commit_callbacks(execute=True):
-            changed = services.cast_vote(participant=participant, statement=statement, value=-1)
-        assert schedule.call_count == 2
-        # The same vote again changes nothing and queues nothing.
-        with django_capture_on_commit_callbacks(execute=True):
-            services.cast_vote(participant=participant, statement=statement, value=-1)
-        assert schedule.call_count == 2
-    assert changed.pk == vote.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        vote = services.cast_vote(participant=participant, statement=statement, value=1)
+    schedule.assert_called_once_with(conversation.pk)
+    first = Vote.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = services.cast_vote(participant=participant, statement=statement, value=-1)
+    assert schedule.call_count == 2  # queued again; tasks.schedule_recompute debounces
+    assert changed.pk == vote.pk == first.pk
+    again = Vote.objects.get()
+    assert again.value == -1 and again.conversation_id == conversation.pk
+    assert again.created_at == first.created_at  # first voted
+    assert again.updated_at >= first.updated_at  # last changed
+    services.cast_vote(participant=participant, statement=statement, value=-1)
     assert Vote.objects.get().value == -1
-    assert Vote.objects.get().conversation_id == conversation.pk
-    assert Vote.objects.get().updated_at >= vote.created_at
 
 
 def test_cast_vote_schedules_only_on_commit(conversation, citizen):
