@@ -1,4 +1,4 @@
-"""python -m bench {generate,run,profile,export,pb,opinions}: see docs/bench.md."""
+"""python -m bench {generate,run,profile,export,pb,opinions,opinions-vote}: see docs/bench.md."""
 
 import argparse
 import sys
@@ -86,6 +86,21 @@ def main(argv=None) -> None:
     op.add_argument("--repeat", type=int, default=3, help="runs of ours (median reported)")
     op.add_argument("--no-db", action="store_true", help="skip recompute() on a SQLite database")
     op.add_argument("--results", default=None, help="folder for the JSON (bench/results)")
+    vote = sub.add_parser(
+        "opinions-vote",
+        help="a conversation's vote POST (no JS and htmx) against the framework's ceiling",
+    )
+    vote.add_argument("--seconds", type=int, default=5)
+    vote.add_argument("--rounds", type=int, default=5)
+    vote.add_argument("--connections", type=int, default=8)
+    vote.add_argument("--workers", type=int, default=2)
+    vote.add_argument("--threads", type=int, default=4)
+    vote.add_argument("--statements", type=int, default=1000)
+    vote.add_argument("--participants", type=int, default=2000, help="earlier participants")
+    vote.add_argument("--votes-each", type=int, default=100, help="of each earlier participant")
+    vote.add_argument("--browsers", type=int, default=5000, help="anonymous voters during load")
+    vote.add_argument("--allow-any-database", action="store_true")
+    vote.add_argument("--results", default=None, help="folder for the JSON (bench/results)")
     prof = sub.add_parser("profile", help="query counts, EXPLAIN ANALYZE, cProfile per scenario")
     prof.add_argument("--only", nargs="+", required=True, help="scenario or group names")
     prof.add_argument("--repeat", type=int, default=20)
@@ -102,6 +117,23 @@ def main(argv=None) -> None:
             explain_ms=args.explain_ms,
             top=args.top,
             sort=args.sort,
+        )
+        return
+    if args.command == "opinions-vote":
+        from bench.opinions_vote import run as run_vote
+
+        run_vote(
+            seconds=args.seconds,
+            rounds=args.rounds,
+            connections=args.connections,
+            workers=args.workers,
+            threads=args.threads,
+            statements=args.statements,
+            participants=args.participants,
+            votes_each=args.votes_each,
+            browsers=args.browsers,
+            allow_any_database=args.allow_any_database,
+            results_dir=args.results,
         )
         return
     if args.command == "pb":
