@@ -116,8 +116,7 @@ def _url(request, path: str) -> str:
 def _conversation_out(request, c: Conversation) -> dict:
     return {
         "slug": c.slug,
-        # The conversation's own page (opinions:detail, Conversation.get_absolute_url).
-        "url": _url(request, f"/conversations/{c.slug}/"),
+        "url": _url(request, c.get_absolute_url()),
         "results_url": _url(request, reverse("opinions:results", args=[c.slug])),
         "topic": c.topic,
         "description": c.description,

@@ -8,7 +8,6 @@ in one query and finds the viewer's own point and group.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
@@ -16,10 +15,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .models import Conversation, OpinionAnalysis, Participant, Statement, Vote
-
-# The anonymous participant's cookie (set by the participation views); the
-# database keeps only the SHA-256 of its value.
-BROWSER_COOKIE = "wegov_opinions_browser"
+from .services import BROWSER_COOKIE, browser_key_of, participant_for
 
 # Marker shapes and colours of the groups, in this order. Colours from the
 # Okabe-Ito colour-blind safe palette, darkened to at least 3:1 contrast on
@@ -34,7 +30,8 @@ GROUP_STYLES = (
 
 
 # The maths forms no groups with fewer people who voted enough to be placed
-# (``maths.MIN_GROUPABLE``).
+# (``maths.MIN_GROUPABLE``; not imported, so that pages never load
+# scikit-learn: a test keeps the two equal).
 PARTICIPANTS_NEEDED = 4
 
 
@@ -154,26 +151,13 @@ def statements_with_counts(conversation: Conversation) -> QuerySet[Statement]:
 # --- The viewer -----------------------------------------------------------------------
 
 
-def browser_key(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest() if token else ""
-
-
-def viewer_participant(conversation: Conversation, *, user=None, browser_token: str = ""):
+def participant_of_request(conversation: Conversation, request):
     """The participant the viewer is in this conversation (None if they have not
     taken part): by account when signed in, else by their browser's cookie."""
-    if user is not None and user.is_authenticated:
-        return Participant.objects.filter(conversation=conversation, user=user).first()
-    key = browser_key(browser_token)
-    if not key:
-        return None
-    return Participant.objects.filter(conversation=conversation, browser_key=key).first()
-
-
-def participant_of_request(conversation: Conversation, request):
-    return viewer_participant(
+    return participant_for(
         conversation,
         user=request.user,
-        browser_token=request.COOKIES.get(BROWSER_COOKIE, "")[:200],
+        browser_key=browser_key_of(request.COOKIES.get(BROWSER_COOKIE)),
     )
 
 

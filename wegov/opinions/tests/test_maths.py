@@ -284,3 +284,9 @@ def test_participant_and_vote_order_do_not_change_the_groups(shuffle_seed):
         conv.statement_numbers,
     )  # fmt: skip
     assert shuffled.as_json() == analyse(conv).as_json()
+
+
+def test_the_results_page_states_the_same_minimum_as_the_maths():
+    from wegov.opinions.selectors import PARTICIPANTS_NEEDED
+
+    assert PARTICIPANTS_NEEDED == maths.MIN_GROUPABLE

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wegov.opinions.models import Conversation, Participant, Statement, Vote
-from wegov.opinions.selectors import BROWSER_COOKIE
+from wegov.opinions.services import BROWSER_COOKIE
 from wegov.processes.tests.factories import ProcessFactory
 
 from .results_factories import (
