@@ -32,14 +32,13 @@ import datetime as dt
 import json
 import os
 import platform
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+
+from bench.childrun import report_work, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -88,13 +87,6 @@ def dense_analyse(conv, *, min_votes: int = 7, seed: int = 0):
     out = np.full(n_p, -1)
     out[groupable] = labels
     return out
-
-
-def _status_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
 
 
 def _fill_sqlite(conv) -> int:
@@ -172,45 +164,20 @@ def child(impl: str, participants: int, statements: int, seed: int, repeat: int)
                 labels[group.members] = group.label - 1
             return labels
 
-    times, peaks = [], []
-    rss_before = _status_kb("VmRSS")
-    for _ in range(repeat):
-        Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM (peak RSS)
-        started = time.perf_counter()
-        labels = work()
-        times.append(time.perf_counter() - started)
-        peaks.append(_status_kb("VmHWM"))
-    print(
-        json.dumps(
-            {
-                "seconds": round(statistics.median(times), 3),
-                "seconds_all": [round(t, 3) for t in times],
-                "rss_before_kb": rss_before,
-                "rss_peak_kb": max(peaks),
-                "labels": labels.tolist(),
-            }
-        )
-    )
+    report_work(work, repeat, "labels", to_json=lambda labels: labels.tolist())
 
 
 def _measure(impl: str, participants: int, statements: int, seed: int, repeat: int) -> dict:
-    command = [
-        sys.executable, "-m", "bench.opinions", "child", impl,
-        str(participants), str(statements), str(seed), str(repeat),
-    ]  # fmt: skip
     print(f"   {impl} ...", flush=True)
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as folder:
         if impl == "db":
             env["DATABASE_URL"] = f"sqlite:///{folder}/bench-opinions.sqlite3"
-        done = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, check=False, env=env
+        return run_child(
+            "bench.opinions",
+            [impl, str(participants), str(statements), str(seed), str(repeat)],
+            env=env,
         )
-    if done.returncode:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["rss_growth_kb"] = result["rss_peak_kb"] - result["rss_before_kb"]
-    return result
 
 
 def _same_groups(a: list[int], b: list[int]) -> float:

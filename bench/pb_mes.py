@@ -22,11 +22,10 @@ import datetime as dt
 import json
 import os
 import platform
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from bench.childrun import report_work, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -60,13 +59,6 @@ def _load(case: str):
     return large_instance(seed=seed, voters=voters, projects=projects)
 
 
-def _status_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
 def child(impl: str, case: str, completion: str, repeat: int) -> None:
     instance = _load(case)
     if impl == "pabutools":
@@ -84,36 +76,12 @@ def child(impl: str, case: str, completion: str, repeat: int) -> None:
         def work():
             return tally(instance, "mes", satisfaction="cost", completion=completion).selected
 
-    times, peaks = [], []
-    rss_before = _status_kb("VmRSS")
-    for _ in range(repeat):
-        Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM (peak RSS)
-        started = time.perf_counter()
-        selected = work()
-        times.append(time.perf_counter() - started)
-        peaks.append(_status_kb("VmHWM"))
-    print(
-        json.dumps(
-            {
-                "seconds": round(statistics.median(times), 3),
-                "seconds_all": [round(t, 3) for t in times],
-                "rss_before_kb": rss_before,
-                "rss_peak_kb": max(peaks),
-                "selected": selected,
-            }
-        )
-    )
+    report_work(work, repeat, "selected")
 
 
 def _measure(impl: str, case: str, completion: str, repeat: int) -> dict:
-    command = [sys.executable, "-m", "bench.pb_mes", "child", impl, case, completion, str(repeat)]
     print("  ", impl, completion, "...", flush=True)
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["rss_growth_kb"] = result["rss_peak_kb"] - result["rss_before_kb"]
-    return result
+    return run_child("bench.pb_mes", [impl, case, completion, str(repeat)])
 
 
 def run(
