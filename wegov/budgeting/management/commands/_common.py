@@ -4,20 +4,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
 
 from wegov.budgeting.models import Budget
+from wegov.core.commands import row_by_id
 
 
 def budget_by_id(value) -> Budget:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise CommandError(f"{value!r} is not a budget id (a whole number)") from None
-    budget = Budget.objects.filter(pk=pk).first()
-    if budget is None:
-        raise CommandError(f"There is no budget with id {pk}.")
-    return budget
+    return row_by_id(Budget, value, "budget")
 
 
 def validation_message(exc: ValidationError) -> str:
