@@ -89,7 +89,6 @@ CITIZEN_BALLOT = [(2, 1), (3, 1), (6, 1), (8, 1), (14, 1), (1, -1), (15, -1), (1
 DESCRIPTION = (
     "Marktplein becomes car-free in 2027. Should the rest of the city centre follow, "
     "and how?\n\n"
-    "Read the statements one at a time and say whether you agree, disagree or pass. "
     "Add a statement when something is missing: the moderators check it before others "
     "see it. You do not need an account.\n\n"
     "Nobody sees how you voted. Everybody sees the opinion groups that form, what "
