@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from .models import Conversation, OpinionAnalysis, Participant, Statement, Vote
+from .selectors import count_per_conversation
 from .services import normalised
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    """A per-conversation count as a subquery: one query for the whole list,
-    without the row blow-up of joining statements, participants and votes."""
-    counted = (
-        queryset.filter(conversation=OuterRef("pk"))
-        .order_by()
-        .values("conversation")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def with_counts(conversations: QuerySet) -> QuerySet:
@@ -30,10 +17,12 @@ def with_counts(conversations: QuerySet) -> QuerySet:
         "-computed_at", "-pk"
     )
     return conversations.annotate(
-        shown_count=_count(Statement.objects.shown()),
-        pending_count=_count(Statement.objects.filter(state=Statement.State.PENDING)),
-        participant_count=_count(Participant.objects.all()),
-        vote_count=_count(Vote.objects.all()),
+        shown_count=count_per_conversation(Statement.objects.shown()),
+        pending_count=count_per_conversation(
+            Statement.objects.filter(state=Statement.State.PENDING)
+        ),
+        participant_count=count_per_conversation(Participant.objects.all()),
+        vote_count=count_per_conversation(Vote.objects.all()),
         analysed_at=Subquery(latest.values("computed_at")[:1]),
         analysis_groups=Subquery(latest.values("group_count")[:1]),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -58,33 +58,56 @@ def conversation_for_viewer(slug: str, viewer) -> Conversation:
     return conversation
 
 
-def _count_of(model, **filters):
-    """A subquery counting ``model`` rows of the outer conversation."""
-    return Coalesce(
-        Subquery(
-            model.objects.filter(conversation=OuterRef("pk"), **filters)
-            .order_by()
-            .values("conversation")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
+def count_per_conversation(queryset: QuerySet) -> Coalesce:
+    """A per-conversation count of ``queryset``'s rows as a subquery: one query for
+    a whole list, without the row blow-up of joining statements, participants and votes."""
+    counted = (
+        queryset.filter(conversation=OuterRef("pk"))
+        .order_by()
+        .values("conversation")
+        .annotate(n=Count("*"))
+        .values("n")
     )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def public_conversations() -> QuerySet[Conversation]:
-    """Published conversations, newest first, with how many statements are shown
+    """Published conversations, open ones first, then newest, with how many statements are shown
     and how many people take part."""
     return (
         Conversation.objects.visible()
         .select_related("process")
         .annotate(
-            statement_count=_count_of(Statement, state=Statement.State.ACCEPTED, is_hidden=False),
-            participant_count=_count_of(Participant),
+            statement_count=count_per_conversation(Statement.objects.shown()),
+            participant_count=count_per_conversation(Participant.objects.all()),
         )
-        .order_by("-created_at", "-pk")
+        .order_by("-is_open", "-created_at", "-pk")
     )
+
+
+def progress(conversation: Conversation, participant: Participant | None) -> tuple[int, int]:
+    """(shown statements the participant voted on, shown statements): two indexed
+    counts, whatever the number of votes in the conversation."""
+    total = Statement.objects.shown().filter(conversation=conversation).count()
+    if participant is None:
+        return 0, total
+    voted = Vote.objects.filter(
+        participant=participant,
+        statement__state=Statement.State.ACCEPTED,
+        statement__is_hidden=False,
+    ).count()
+    return voted, total
+
+
+def vote_counts(statement: Statement) -> dict:
+    """Agree, disagree and pass votes on one statement, and their total."""
+    counts = statement.votes.aggregate(
+        agree=Count("pk", filter=Q(value=Vote.Value.AGREE)),
+        disagree=Count("pk", filter=Q(value=Vote.Value.DISAGREE)),
+        passed=Count("pk", filter=Q(value=Vote.Value.PASS)),
+    )
+    counts["total"] = counts["agree"] + counts["disagree"] + counts["passed"]
+    return counts
 
 
 def public_conversation(slug: str) -> Conversation | None:

@@ -15,8 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wegov.core.forms import apply_service_errors
 
-from . import forms, rules, services
+from . import forms, rules, selectors, services
 from .models import Conversation, Participant, Statement, Vote
 
 VALUE_NAMES = {1: "agree", -1: "disagree", 0: "pass"}
@@ -107,59 +105,12 @@ def _needs_login(request, conversation) -> bool:
 # --- Reads for the pages ------------------------------------------------------------
 
 
-def _shown_count_subquery():
-    return Subquery(
-        Statement.objects.shown()
-        .filter(conversation=OuterRef("pk"))
-        .order_by()
-        .values("conversation")
-        .annotate(n=Count("pk"))
-        .values("n"),
-        output_field=IntegerField(),
-    )
-
-
-def _participant_count_subquery():
-    return Subquery(
-        Participant.objects.filter(conversation=OuterRef("pk"))
-        .order_by()
-        .values("conversation")
-        .annotate(n=Count("pk"))
-        .values("n"),
-        output_field=IntegerField(),
-    )
-
-
-def _progress(conversation, participant) -> tuple[int, int]:
-    """(shown statements I voted on, shown statements): two indexed counts,
-    whatever the number of votes in the conversation."""
-    total = Statement.objects.shown().filter(conversation=conversation).count()
-    if participant is None:
-        return 0, total
-    voted = Vote.objects.filter(
-        participant=participant,
-        statement__state=Statement.State.ACCEPTED,
-        statement__is_hidden=False,
-    ).count()
-    return voted, total
-
-
-def _counts(statement) -> dict:
-    counts = statement.votes.aggregate(
-        agree=Count("pk", filter=Q(value=Vote.Value.AGREE)),
-        disagree=Count("pk", filter=Q(value=Vote.Value.DISAGREE)),
-        passed=Count("pk", filter=Q(value=Vote.Value.PASS)),
-    )
-    counts["total"] = counts["agree"] + counts["disagree"] + counts["passed"]
-    return counts
-
-
 def _card_context(request, conversation, participant, *, status: str = "", error: str = ""):
     refusal = rules.participation_refusal(request.user, conversation, doing=_("vote"))
     statement = None
     if conversation.is_open:
         statement = services.next_statement(conversation, participant)
-    voted, total = _progress(conversation, participant)
+    voted, total = selectors.progress(conversation, participant)
     return {
         "conversation": conversation,
         "statement": statement,
@@ -178,15 +129,7 @@ def _card_context(request, conversation, participant, *, status: str = "", error
 
 @require_GET
 def conversation_list(request):
-    conversations = list(
-        Conversation.objects.visible()
-        .select_related("process")
-        .annotate(
-            statement_count=Coalesce(_shown_count_subquery(), 0),
-            participant_count=Coalesce(_participant_count_subquery(), 0),
-        )
-        .order_by("-is_open", "-created_at")
-    )
+    conversations = list(selectors.public_conversations())
     return render(request, "opinions/list.html", {"conversations": conversations})
 
 
@@ -305,7 +248,7 @@ def my_votes(request, slug):
             .select_related("statement")
             .order_by("statement__number")
         )
-    voted, total = _progress(conversation, participant)
+    voted, total = selectors.progress(conversation, participant)
     return render(
         request,
         "opinions/my_votes.html",
@@ -330,7 +273,7 @@ def _statement_context(request, conversation, statement, identity) -> dict:
         "statement": statement,
         "shown": statement.state == Statement.State.ACCEPTED and not statement.is_hidden,
         "is_author": is_author,
-        "counts": _counts(statement),
+        "counts": selectors.vote_counts(statement),
         "my_vote": VALUE_NAMES.get(my_vote.value) if my_vote else None,
         "refusal": rules.participation_refusal(request.user, conversation, doing=_("vote")),
         "needs_login": _needs_login(request, conversation),

@@ -129,10 +129,12 @@ def test_cast_vote_schedules_only_on_commit(conversation, citizen):
 
 
 def test_cast_vote_does_no_maths(
-    conversation, citizen, schedule, django_capture_on_commit_callbacks
+    conversation, citizen, schedule, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # Forgotten for this test only: monkeypatch puts the modules back, so later
+    # tests that patch wegov.opinions.analysis patch the module tasks imports.
     for name in ("wegov.opinions.maths", "wegov.opinions.analysis"):
-        sys.modules.pop(name, None)
+        monkeypatch.delitem(sys.modules, name, raising=False)
     participant = services.participant_for(conversation, user=citizen, create=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.cast_vote(participant=participant, statement=_statement(conversation, 2), value=1)

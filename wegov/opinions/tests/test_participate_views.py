@@ -417,10 +417,12 @@ def test_closed_conversations_take_no_votes(as_role, conversation, htmx):
 
 
 def test_the_vote_request_does_no_maths(
-    as_role, conversation, schedule, django_capture_on_commit_callbacks
+    as_role, conversation, schedule, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # Forgotten for this test only: monkeypatch puts the modules back, so later
+    # tests that patch wegov.opinions.analysis patch the module tasks imports.
     for name in ("wegov.opinions.maths", "wegov.opinions.analysis"):
-        sys.modules.pop(name, None)
+        monkeypatch.delitem(sys.modules, name, raising=False)
     client, _ = as_role("citizen")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(vote_url(conversation, 1), {"value": "agree"})
