@@ -48,6 +48,7 @@ from bench.run import (
     _wait,
     _workers_cpu_seconds,
     _wrk,
+    wrk_figures,
 )
 
 SLUG = "bench-vote"
@@ -166,21 +167,7 @@ def _wrk_post(
         "BENCH_HTMX": "1" if htmx else "",
     }
     out = subprocess.run(command, capture_output=True, text=True, env=env)
-    line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
-    if line is None:
-        raise SystemExit(f"wrk failed: {out.stdout}\n{out.stderr}")
-    data = json.loads(line.removeprefix("BENCH_JSON "))
-    seconds_run = data["duration_us"] / 1e6
-    return {
-        "requests": data["requests"],
-        "rps": round(data["requests"] / seconds_run, 1),
-        "p50_ms": round(data["p50_us"] / 1000, 2),
-        "p95_ms": round(data["p95_us"] / 1000, 2),
-        "p99_ms": round(data["p99_us"] / 1000, 2),
-        "non_2xx": data["non_2xx"],
-        "socket_errors": data["socket_errors"],
-        "mean_bytes": round(data["bytes"] / max(data["requests"], 1)),
-    }
+    return wrk_figures(out)
 
 
 def _csrf(base: str) -> tuple[str, str]:

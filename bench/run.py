@@ -227,6 +227,25 @@ def _sign_in(base: str, email: str, password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
+def wrk_figures(out: subprocess.CompletedProcess) -> dict:
+    """The figures a wrk run printed (its Lua script's ``BENCH_JSON`` line)."""
+    line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk failed: {out.stdout}\n{out.stderr}")
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds_run = data["duration_us"] / 1e6
+    return {
+        "requests": data["requests"],
+        "rps": round(data["requests"] / seconds_run, 1),
+        "p50_ms": round(data["p50_us"] / 1000, 2),
+        "p95_ms": round(data["p95_us"] / 1000, 2),
+        "p99_ms": round(data["p99_us"] / 1000, 2),
+        "non_2xx": data["non_2xx"],
+        "socket_errors": data["socket_errors"],
+        "mean_bytes": round(data["bytes"] / max(data["requests"], 1)),
+    }
+
+
 def _wrk(
     base: str,
     paths: list[str],
@@ -248,21 +267,7 @@ def _wrk(
     out = subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, "BENCH_PATHS": str(listing)}
     )
-    line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
-    if line is None:
-        raise SystemExit(f"wrk failed: {out.stdout}\n{out.stderr}")
-    data = json.loads(line.removeprefix("BENCH_JSON "))
-    seconds_run = data["duration_us"] / 1e6
-    return {
-        "requests": data["requests"],
-        "rps": round(data["requests"] / seconds_run, 1),
-        "p50_ms": round(data["p50_us"] / 1000, 2),
-        "p95_ms": round(data["p95_us"] / 1000, 2),
-        "p99_ms": round(data["p99_us"] / 1000, 2),
-        "non_2xx": data["non_2xx"],
-        "socket_errors": data["socket_errors"],
-        "mean_bytes": round(data["bytes"] / max(data["requests"], 1)),
-    }
+    return wrk_figures(out)
 
 
 def _setup_django() -> None:
