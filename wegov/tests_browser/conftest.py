@@ -55,16 +55,6 @@ def browser():
             os.environ[ASYNC_UNSAFE] = previous
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Argon2 with production parameters costs a noticeable part of a second per
-    # hash; the browser tests are about pages, not about the hasher.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        *settings.PASSWORD_HASHERS,
-    ]
-
-
 @pytest.fixture
 def new_context(browser, live_server, settings):
     """Make browser contexts on the live server; all are closed after the test."""

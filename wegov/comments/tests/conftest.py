@@ -74,9 +74,3 @@ def published():
 
 def verbs(seen) -> list[str]:
     return [a["verb"] for a in seen["activity"]]
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Every test makes several users; production-strength hashing is not the point here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -130,9 +130,3 @@ def export_dir(settings):
     from wegov.opendata import writer
 
     return writer.export_dir()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Many users are made here; the hasher is not what these tests are about.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -54,9 +54,3 @@ def activities():
 
 def option_ids(poll) -> dict[str, int]:
     return {o.label: o.pk for o in poll.options.all()}
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """People are made by the dozen here: hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
