@@ -1,9 +1,14 @@
-"""Fixtures shared by every app's tests: one user per role, and MFA helpers."""
+"""Fixtures shared by every app's tests: one user per role, and MFA helpers.
+
+Also what makes the suite fast and honest (docs/testing.md): the migrated template
+database, the fast password hasher, browser tests first, and the test clock.
+"""
 
 import os
 
 import pyotp
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import caches
@@ -17,6 +22,85 @@ from wegov.accounts.tests.factories import (
     UserFactory,
 )
 from wegov.places import services as places_services
+from wegov.testing import clock, template_db
+
+# --- How the suite runs -------------------------------------------------------------
+
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def pytest_report_header(config):
+    moment = clock.start_moment()
+    if moment is None:
+        return f"clock: real time ({clock.ENVIRONMENT_VARIABLE} unset)"
+    return f"clock: every test starts at {moment.isoformat()} ({clock.ENVIRONMENT_VARIABLE})"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Under WEGOV_TEST_CLOCK, each test (fixtures included) starts at that moment."""
+    moment = clock.start_moment()
+    if moment is None:
+        return (yield)
+    with time_machine.travel(moment, tick=True):
+        return (yield)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests first (in the order pytest-randomly gave them).
+
+    With ``--dist load`` xdist hands the first quarter of the tests out in turn, so both
+    workers get half of the browser tests, each with its own chromium and live server, and
+    the many short tests after them even out the end. Within a worker they stay together,
+    so its chromium starts once.
+    """
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        others = [item for item in items if not item.get_closest_marker("browser")]
+        items[:] = browser + others
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """Clone the migrated template database instead of migrating one per worker."""
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    _aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        clone = template_db.setup(rebuild=django_db_createdb, serialize=bool(serialized_aliases))
+    yield
+    with django_db_blocker.unblock():
+        template_db.teardown(clone)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Argon2 with the site's parameters costs ~0.2 s a hash here, and most tests make
+    several users; only tests marked ``real_password_hasher`` pay for it."""
+    from django.conf import settings as django_settings
+
+    real_hashers = list(django_settings.PASSWORD_HASHERS)
+    with override_settings(PASSWORD_HASHERS=[FAST_HASHER, *real_hashers]):
+        yield real_hashers
+
+
+@pytest.fixture(autouse=True)
+def _real_password_hasher(request, _fast_password_hasher):
+    if request.node.get_closest_marker("real_password_hasher") is None:
+        yield
+        return
+    with override_settings(PASSWORD_HASHERS=_fast_password_hasher):
+        yield
+
+
+# --- Shared fixtures ----------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
