@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.installed
 ASSETS_STAMP := wegov/static/dist/.built
 FRONTEND_SOURCES := $(shell find frontend -type f 2>/dev/null)
 
-.PHONY: run install assets migrate demo test lint format bench messages clean
+.PHONY: run install assets migrate demo test test-fast test-browser lint format bench messages clean
 
 run: install assets migrate demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -38,9 +38,19 @@ migrate: $(PY_STAMP)
 demo: migrate
 	$(BIN)/python manage.py load_demo --if-empty
 
+# The whole suite on both cores, in random order (pytest-randomly prints the seed: rerun one
+# order with ARGS=--randomly-seed=N). docs/testing.md has more.
 test: install assets
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist load $(ARGS)
+
+# The inner loop: everything but the browser tests (ARGS=wegov/reports for one app).
+test-fast: install
+	$(BIN)/pytest -n 2 --dist load -m "not browser" $(ARGS)
+
+# The browser tests alone (Playwright in Debian chromium, axe-core).
+test-browser: install assets
+	$(BIN)/pytest -n 2 --dist load -m browser wegov/tests_browser $(ARGS)
 
 lint: $(PY_STAMP)
 	$(BIN)/ruff check .

@@ -4,7 +4,7 @@ import pytest
 
 from .support import axe_check, log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PUBLIC_PAGES = ["/", "/accounts/signup/", "/accounts/login/", "/privacy/", "/accessibility/"]
 PUBLIC_PAGES += ["/contact/", "/accounts/password/reset/"]

@@ -9,7 +9,7 @@ from wegov.basemap.tests.factories import FlagFactory
 
 from .support import axe_check, log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 def test_flag_without_javascript_typing_coordinates(new_context, live_server, city, citizen):

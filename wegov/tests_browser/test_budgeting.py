@@ -15,7 +15,7 @@ from wegov.budgeting.tests.factories import BudgetFactory, BudgetProjectFactory,
 
 from .support import axe_check, log_in_session
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

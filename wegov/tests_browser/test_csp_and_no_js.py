@@ -4,7 +4,7 @@ import pytest
 
 from .support import log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 # Reports Content-Security-Policy violations (and the blocked URI) to the test.
 # Init scripts are injected by the browser itself, so the policy does not apply.

@@ -9,7 +9,7 @@ from wegov.datalayers.models import DataLayer
 
 from .support import axe_check, log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 GOOD_CSV = (
     b"stop_id;stop_name;stop_lat;stop_lon\nH1;Markt;52,1561;5,3878\nH2;Station;52,1602;5,3911\n"

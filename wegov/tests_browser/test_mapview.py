@@ -8,7 +8,7 @@ from wegov.reports.tests.factories import ReportFactory
 from .support import axe_check, submit
 from .test_reports import RECORD_CSP_VIOLATIONS, csp_violations, watch
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

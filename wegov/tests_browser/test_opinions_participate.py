@@ -13,7 +13,7 @@ from wegov.opinions.tests.participate_support import make_conversation
 
 from .support import axe_check, log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 SEEDS = (
     "Cars should not enter the old town.",

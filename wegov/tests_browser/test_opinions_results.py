@@ -13,7 +13,7 @@ from wegov.opinions.tests.results_factories import (
 
 from .support import axe_check, log_in_session
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

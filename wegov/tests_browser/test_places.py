@@ -7,7 +7,7 @@ from wegov.places.models import AreaOfInterest
 
 from .support import axe_check, log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 CITY = {
     "type": "Polygon",

@@ -14,7 +14,7 @@ from wegov.processes.tests.factories import ProcessFactory, TopicFactory
 
 from .support import axe_check, log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 SQUARE = {
     "type": "Polygon",

@@ -13,7 +13,7 @@ from wegov.proposals.tests.factories import ProposalFactory
 
 from .support import axe_check, log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];

@@ -11,7 +11,7 @@ from wegov.reports.tests.factories import CategoryFactory, ReportFactory
 
 from .support import axe_check, log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];

@@ -14,7 +14,7 @@ from wegov.residency.tests.factories import CensusListFactory, census_entry
 
 from .support import axe_check, log_in_session, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 def test_citizen_verifies_with_a_code_letter(new_context, live_server, city, citizen, admin_user):

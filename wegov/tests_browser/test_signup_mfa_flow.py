@@ -10,7 +10,7 @@ from wegov.accounts.models import User
 
 from .support import axe_check, log_in, submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 EMAIL = "lotte.visser@example.org"
 NAME = "Lotte V"
