@@ -12,11 +12,14 @@ from .factories import ProcessFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Each time it is asked, not once at import: a run can cross the city's midnight.
+    return timezone.localdate()
 
 
 def d(offset):
-    return (TODAY + dt.timedelta(days=offset)).isoformat()
+    return (today() + dt.timedelta(days=offset)).isoformat()
 
 
 def test_topics_are_managed_in_the_admin(as_role):
@@ -91,7 +94,7 @@ def test_admin_process_with_phases_keeps_the_rules(as_role):
     process = Process.objects.get()
     assert process.description == "<p>Hi</p>"
     assert process.created_by == admin and not process.is_published
-    assert (process.starts_on, process.ends_on) == (TODAY, TODAY + dt.timedelta(days=20))
+    assert (process.starts_on, process.ends_on) == (today(), today() + dt.timedelta(days=20))
     assert list(process.phases.values_list("kind", "position")) == [
         ("information", 0),
         ("debate", 1),

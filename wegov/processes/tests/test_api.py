@@ -10,7 +10,12 @@ from .factories import ProcessFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Each time it is asked, not once at import: a run can cross the city's midnight.
+    return timezone.localdate()
+
+
 LIST = "/api/v1/processes/"
 
 
@@ -60,8 +65,8 @@ def test_list_item_shape(client, westwijk):
         "district": {"slug": "westwijk", "name": "Westwijk"},
         "topic": {"slug": "green-spaces", "name": "Green spaces"},
         "organisation": process.organisation.name,
-        "starts_on": (TODAY - dt.timedelta(days=30)).isoformat(),
-        "ends_on": (TODAY + dt.timedelta(days=60)).isoformat(),
+        "starts_on": (today() - dt.timedelta(days=30)).isoformat(),
+        "ends_on": (today() + dt.timedelta(days=60)).isoformat(),
         "status": "active",
         "active_phase": {
             "id": item["active_phase"]["id"],
@@ -69,8 +74,8 @@ def test_list_item_shape(client, westwijk):
             "kind_label": "Debate",
             "title": "Debate",
             "description": "",
-            "starts_on": (TODAY - dt.timedelta(days=10)).isoformat(),
-            "ends_on": (TODAY + dt.timedelta(days=10)).isoformat(),
+            "starts_on": (today() - dt.timedelta(days=10)).isoformat(),
+            "ends_on": (today() + dt.timedelta(days=10)).isoformat(),
             "state": "active",
             "actions": ["comment", "debate", "support"],
         },

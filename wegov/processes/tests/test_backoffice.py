@@ -17,7 +17,12 @@ from .factories import ProcessFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Each time it is asked, not once at import: a run can cross the city's midnight.
+    return timezone.localdate()
+
+
 FORBIDDEN = ["citizen", "other_citizen", "staff", "other_staff", "moderator"]
 ALLOWED = ["process_manager", "admin_user"]
 
@@ -225,7 +230,7 @@ def phase_rows(*rows, initial=0):
 
 
 def d(offset):
-    return (TODAY + dt.timedelta(days=offset)).isoformat()
+    return (today() + dt.timedelta(days=offset)).isoformat()
 
 
 def test_phases_page_has_empty_rows_to_fill_without_javascript(as_role):
@@ -255,7 +260,7 @@ def test_save_phases_with_empty_rows_ignored(as_role):
         ("debate", 1),
     ]
     process.refresh_from_db()
-    assert process.starts_on == TODAY
+    assert process.starts_on == today()
 
 
 def test_remove_and_change_phases(as_role):
@@ -279,7 +284,7 @@ def test_remove_and_change_phases(as_role):
     assert response.status_code == 302
     assert list(process.phases.values_list("pk", flat=True)) == [first.pk, active.pk]
     process.refresh_from_db()
-    assert process.ends_on == TODAY + dt.timedelta(days=40)
+    assert process.ends_on == today() + dt.timedelta(days=40)
 
 
 @pytest.mark.parametrize(

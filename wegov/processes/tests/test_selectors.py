@@ -13,7 +13,10 @@ from .factories import ProcessFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Each time it is asked, not once at import: a run can cross the city's midnight.
+    return timezone.localdate()
 
 
 def with_phase(offset_start: int, offset_end: int, **kwargs):
@@ -21,8 +24,8 @@ def with_phase(offset_start: int, offset_end: int, **kwargs):
     Phase.objects.create(
         process=process,
         kind=PhaseKind.PROPOSALS,
-        starts_on=TODAY + dt.timedelta(days=offset_start),
-        ends_on=TODAY + dt.timedelta(days=offset_end),
+        starts_on=today() + dt.timedelta(days=offset_start),
+        ends_on=today() + dt.timedelta(days=offset_end),
     )
     refresh_dates(process)
     return process

@@ -17,11 +17,14 @@ from .factories import ProcessFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Each time it is asked, not once at import: a run can cross the city's midnight.
+    return timezone.localdate()
 
 
 def day(offset: int) -> dt.date:
-    return TODAY + dt.timedelta(days=offset)
+    return today() + dt.timedelta(days=offset)
 
 
 def data(**overrides) -> ProcessInput:
@@ -323,11 +326,11 @@ def test_overlapping_phases_are_refused_and_nothing_is_saved(process_manager):
 @pytest.mark.parametrize(
     "phase",
     [
-        PhaseInput(kind="party", starts_on=TODAY, ends_on=TODAY),
-        PhaseInput(kind="", starts_on=TODAY, ends_on=TODAY),
-        PhaseInput(kind="debate", starts_on=None, ends_on=TODAY),
-        PhaseInput(kind="debate", starts_on=TODAY, ends_on=TODAY, title="x" * 101),
-        PhaseInput(kind="debate", starts_on=TODAY, ends_on=TODAY, description="x" * 5001),
+        PhaseInput(kind="party", starts_on=today(), ends_on=today()),
+        PhaseInput(kind="", starts_on=today(), ends_on=today()),
+        PhaseInput(kind="debate", starts_on=None, ends_on=today()),
+        PhaseInput(kind="debate", starts_on=today(), ends_on=today(), title="x" * 101),
+        PhaseInput(kind="debate", starts_on=today(), ends_on=today(), description="x" * 5001),
     ],
 )
 def test_bad_phases_are_refused(process_manager, phase):
@@ -379,7 +382,7 @@ def test_a_phase_of_another_process_is_refused(process_manager):
         services.phases_save(
             actor=process_manager,
             process=process,
-            phases=[PhaseInput(id=other.pk, kind="debate", starts_on=TODAY, ends_on=TODAY)],
+            phases=[PhaseInput(id=other.pk, kind="debate", starts_on=today(), ends_on=today())],
         )
     assert exc.value.message_dict["phases"] == ["A phase does not belong to this process."]
     other.refresh_from_db()
@@ -407,7 +410,7 @@ def test_phases_by_a_moderator_are_refused(moderator):
         services.phases_save(
             actor=moderator,
             process=process,
-            phases=[PhaseInput(kind="debate", starts_on=TODAY, ends_on=TODAY)],
+            phases=[PhaseInput(kind="debate", starts_on=today(), ends_on=today())],
         )
 
 
@@ -503,7 +506,7 @@ def test_a_phase_starting_today_is_announced_once(activities, django_capture_on_
     assert activities[0]["context"] == {"process": process.pk, "topic": process.topic_id}
     assert activities[0]["extra"]["phase"] == "debate"
     phase.refresh_from_db()
-    assert phase.announced_on == TODAY
+    assert phase.announced_on == today()
 
 
 def test_a_phase_moved_to_a_later_start_is_announced_on_its_new_day(

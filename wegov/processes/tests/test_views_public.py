@@ -14,7 +14,10 @@ from .factories import ProcessFactory, TopicFactory, set_active_phase
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Each time it is asked, not once at import: a run can cross the city's midnight.
+    return timezone.localdate()
 
 
 def text(response_or_html) -> str:
@@ -186,8 +189,8 @@ def test_upcoming_past_and_gap_processes(client):
     Phase.objects.create(
         process=upcoming,
         kind="information",
-        starts_on=TODAY + dt.timedelta(days=3),
-        ends_on=TODAY + dt.timedelta(days=9),
+        starts_on=today() + dt.timedelta(days=3),
+        ends_on=today() + dt.timedelta(days=9),
     )
     services.refresh_dates(upcoming)
     page = text(client.get(reverse("processes:detail", args=[upcoming.slug])))
@@ -197,8 +200,8 @@ def test_upcoming_past_and_gap_processes(client):
     Phase.objects.create(
         process=past,
         kind="proposals",
-        starts_on=TODAY - dt.timedelta(days=9),
-        ends_on=TODAY - dt.timedelta(days=3),
+        starts_on=today() - dt.timedelta(days=9),
+        ends_on=today() - dt.timedelta(days=3),
     )
     services.refresh_dates(past)
     page = text(client.get(reverse("processes:detail", args=[past.slug])))
@@ -209,8 +212,8 @@ def test_upcoming_past_and_gap_processes(client):
         Phase.objects.create(
             process=gap,
             kind="information",
-            starts_on=TODAY + dt.timedelta(days=start),
-            ends_on=TODAY + dt.timedelta(days=end),
+            starts_on=today() + dt.timedelta(days=start),
+            ends_on=today() + dt.timedelta(days=end),
             position=start + 10,
         )
     services.refresh_dates(gap)
