@@ -22,7 +22,7 @@ from wegov.accounts.tests.factories import (
     UserFactory,
 )
 from wegov.places import services as places_services
-from wegov.testing import clock, template_db
+from wegov.testing import clock, fast_flush, template_db
 
 # --- How the suite runs -------------------------------------------------------------
 
@@ -75,6 +75,8 @@ def django_db_setup(
     _aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
     with django_db_blocker.unblock():
         clone = template_db.setup(rebuild=django_db_createdb, serialize=bool(serialized_aliases))
+    if clone.vendor == "postgresql":
+        fast_flush.install()
     yield
     with django_db_blocker.unblock():
         template_db.teardown(clone)

@@ -52,6 +52,7 @@ def fingerprint(vendor: str) -> str:
 @dataclass
 class Clone:
     alias: str
+    vendor: str
     name: str
     in_memory: bool = False
 
@@ -128,7 +129,7 @@ def _postgres_setup(connection, *, rebuild: bool) -> Clone:
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key])
     _point_at(connection, target)
-    return Clone(connection.alias, target)
+    return Clone(connection.alias, connection.vendor, target)
 
 
 def _postgres_build(connection, cursor, template: str, prefix: str) -> None:
@@ -169,14 +170,14 @@ def _sqlite_setup(connection, *, rebuild: bool) -> Clone:
             source.backup(connection.connection)
         finally:
             source.close()
-        return Clone(connection.alias, target, in_memory=True)
+        return Clone(connection.alias, connection.vendor, target, in_memory=True)
 
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             os.remove(target + suffix)
     shutil.copyfile(template, target)
     _point_at(connection, target)
-    return Clone(connection.alias, target)
+    return Clone(connection.alias, connection.vendor, target)
 
 
 def _sqlite_build(connection, template: Path) -> None:
