@@ -5,6 +5,7 @@ database, the fast password hasher, browser tests first, and the test clock.
 """
 
 import os
+import uuid
 
 import pyotp
 import pytest
@@ -61,6 +62,14 @@ def pytest_collection_modifyitems(config, items):
         items[:] = browser + others
 
 
+def _run_id(config) -> str:
+    """The same in every xdist worker of one run (xdist's testrunuid), else this process's."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput:
+        return workerinput["testrunuid"]
+    return uuid.uuid4().hex
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request,
@@ -74,7 +83,11 @@ def django_db_setup(
 
     _aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
     with django_db_blocker.unblock():
-        clone = template_db.setup(rebuild=django_db_createdb, serialize=bool(serialized_aliases))
+        clone = template_db.setup(
+            run_id=_run_id(request.config),
+            rebuild=django_db_createdb,
+            serialize=bool(serialized_aliases),
+        )
     if clone.vendor == "postgresql":
         fast_flush.install()
     yield

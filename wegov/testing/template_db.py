@@ -12,9 +12,12 @@ in every run. Now:
 3. Each worker clones it: PostgreSQL with ``CREATE DATABASE ... TEMPLATE``, SQLite by copying
    the template into the worker's in-memory database with SQLite's backup API.
 
-A template is kept for the next run (``make clean`` removes the SQLite ones, ``pytest
---create-db`` builds it again); the worker databases are dropped at the end, as before.
-A template is only ever used whole: it is built under a temporary name and renamed.
+A template is kept for the next run, and for every checkout on the machine: the SQLite ones
+in ``WEGOV_TEST_DB_CACHE`` (default ``~/.cache/wegov/test-db``; unused for a week, one is
+removed), the PostgreSQL ones on the server as ``test_<name>_tpl_<fingerprint>``.
+``pytest --create-db`` builds it again, once for the whole run. The worker databases are
+dropped at the end, as before. A template is only ever used whole: it is built under a
+temporary name and renamed.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,15 +62,22 @@ class Clone:
     in_memory: bool = False
 
 
-def setup(*, rebuild: bool = False, serialize: bool = False) -> Clone:
-    """Give this process its own test database, cloned from the template."""
+def setup(*, run_id: str, rebuild: bool = False, serialize: bool = False) -> Clone:
+    """Give this process its own test database, cloned from the template.
+
+    ``run_id`` is the same in every worker of one pytest run: with ``rebuild`` the template
+    is built again unless this run already did (the first worker builds, the other clones).
+    """
     if list(settings.DATABASES) != [DEFAULT_DB_ALIAS]:
         raise RuntimeError("the template database knows one database alias, 'default'")
+    if not re.fullmatch(r"[0-9a-f]{1,64}", run_id):
+        raise ValueError(f"run id {run_id!r}: expected hexadecimal digits")
+    rebuild_unless_by = run_id if rebuild else None
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor == "postgresql":
-        clone = _postgres_setup(connection, rebuild=rebuild)
+        clone = _postgres_setup(connection, rebuild_unless_by=rebuild_unless_by)
     elif connection.vendor == "sqlite":
-        clone = _sqlite_setup(connection, rebuild=rebuild)
+        clone = _sqlite_setup(connection, rebuild_unless_by=rebuild_unless_by)
     else:
         raise RuntimeError(f"no template database for {connection.vendor}")
     if serialize:
@@ -96,6 +108,10 @@ def _point_at(connection, name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
+def _must_build(exists: bool, built_by: str | None, rebuild_unless_by: str | None) -> bool:
+    return not exists or (rebuild_unless_by is not None and built_by != rebuild_unless_by)
+
+
 def _migrate_into(connection, test_name: str) -> None:
     """Create and migrate a database named ``test_name`` with Django's own test recipe."""
     test_settings = connection.settings_dict["TEST"]
@@ -111,7 +127,7 @@ def _migrate_into(connection, test_name: str) -> None:
 # --- PostgreSQL -----------------------------------------------------------------------
 
 
-def _postgres_setup(connection, *, rebuild: bool) -> Clone:
+def _postgres_setup(connection, *, rebuild_unless_by: str | None) -> Clone:
     target = connection.creation._get_test_db_name()
     fp = fingerprint("postgresql")
     prefix = f"test_{connection.settings_dict['NAME']}_tpl_"[:46]
@@ -121,9 +137,13 @@ def _postgres_setup(connection, *, rebuild: bool) -> Clone:
     with connection.creation._nodb_cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key])
         try:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
-            if rebuild or cursor.fetchone() is None:
-                _postgres_build(connection, cursor, template, prefix)
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [template],
+            )
+            row = cursor.fetchone()
+            if _must_build(row is not None, row and row[0], rebuild_unless_by):
+                _postgres_build(connection, cursor, template, prefix, rebuild_unless_by)
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)}")
             cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
         finally:
@@ -132,10 +152,12 @@ def _postgres_setup(connection, *, rebuild: bool) -> Clone:
     return Clone(connection.alias, connection.vendor, target)
 
 
-def _postgres_build(connection, cursor, template: str, prefix: str) -> None:
+def _postgres_build(connection, cursor, template, prefix, run_id: str | None) -> None:
     quote = connection.ops.quote_name
     building = template + "_new"
     _migrate_into(connection, building)
+    if run_id:  # hexadecimal digits only (setup checks), so safe as a literal
+        cursor.execute(f"COMMENT ON DATABASE {quote(building)} IS '{run_id}'")
     # Templates of earlier migration states are of no more use to this checkout.
     cursor.execute(
         "SELECT datname FROM pg_database WHERE starts_with(datname, %s) AND datname <> %s",
@@ -149,16 +171,31 @@ def _postgres_build(connection, cursor, template: str, prefix: str) -> None:
 # --- SQLite ---------------------------------------------------------------------------
 
 
-def _sqlite_setup(connection, *, rebuild: bool) -> Clone:
+UNUSED_SQLITE_TEMPLATE_SECONDS = 7 * 24 * 3600
+
+
+def sqlite_template_dir() -> Path:
+    configured = os.environ.get("WEGOV_TEST_DB_CACHE", "").strip()
+    if configured:
+        return Path(configured)
+    cache = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
+    return Path(cache) / "wegov" / "test-db"
+
+
+def _sqlite_setup(connection, *, rebuild_unless_by: str | None) -> Clone:
     target = connection.creation._get_test_db_name()
-    directory = Path(settings.VAR_DIR) / "test-db"
+    directory = sqlite_template_dir()
     directory.mkdir(parents=True, exist_ok=True)
     template = directory / f"template-{fingerprint('sqlite')}.sqlite3"
+    built_by_file = template.with_name(template.name + ".run")
     with open(directory / "template.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            if rebuild or not template.exists():
+            built_by = built_by_file.read_text() if built_by_file.exists() else None
+            if _must_build(template.exists(), built_by, rebuild_unless_by):
                 _sqlite_build(connection, template)
+                built_by_file.write_text(rebuild_unless_by or "")
+            os.utime(template)  # in use: kept while other checkouts' old ones go
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -188,6 +225,9 @@ def _sqlite_build(connection, template: Path) -> None:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.execute("PRAGMA journal_mode=DELETE")
     db.close()
-    for stale in template.parent.glob("template-*.sqlite3"):
-        stale.unlink()  # templates of earlier migration states
+    unused_since = time.time() - UNUSED_SQLITE_TEMPLATE_SECONDS
+    for other in template.parent.glob("template-*.sqlite3"):
+        if other != template and other.stat().st_mtime < unused_since:
+            other.unlink()
+            other.with_name(other.name + ".run").unlink(missing_ok=True)
     os.replace(building, template)
