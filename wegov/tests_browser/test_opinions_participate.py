@@ -64,9 +64,12 @@ def test_vote_through_a_conversation_with_javascript(
         status = page.locator("#vote-status")
         assert "is recorded" in status.inner_text()
         assert status.get_attribute("aria-live") == "polite"
-        # The focus moved to the new statement (or to the "all done" heading).
-        focused = page.evaluate("() => document.activeElement.hasAttribute('data-opinions-focus')")
-        assert focused
+        # The focus moves to the new statement (or to the "all done" heading) once htmx has
+        # settled the new card, ~20 ms after the swap: wait for it (fails after the timeout).
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.hasAttribute("
+            "'data-opinions-focus')"
+        )
         axe_check(page)
     assert page.url == url  # no page load: htmx swapped the card
     assert sorted(seen) == sorted(SEEDS)
