@@ -1,3 +1,4 @@
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 
@@ -7,9 +8,12 @@ class TokenAuth(HttpBearer):
     openapi_description = "A personal API token, created on your profile's API tokens page."
 
     def authenticate(self, request, token):
-        from wegov.accounts.services import token_authenticate
+        from wegov.accounts.services import SecondFactorRequired, token_authenticate
 
-        user = token_authenticate(token)
+        try:
+            user = token_authenticate(token)
+        except SecondFactorRequired as exc:
+            raise HttpError(403, str(SecondFactorRequired.message)) from exc
         if user is None:
             return None
         request.user = user
@@ -35,9 +39,12 @@ def anyone(request):
 
 session_auth = ActiveSessionAuth()
 token_auth = TokenAuth()
-# Reading with either; managing credentials only from a real browser session.
-session_or_token = [session_auth, token_auth]
+# The token comes first: the session check raises 403 on a missing CSRF token rather than
+# passing, so a write with only ``Authorization: Bearer`` never reached the token. A request
+# without a valid token still meets the session and its CSRF check. Managing credentials
+# takes the session alone.
+session_or_token = [token_auth, session_auth]
 # Public reads that say more to a signed-in user (e.g. "followed only").
-session_token_or_anyone = [session_auth, token_auth, anyone]
+session_token_or_anyone = [token_auth, session_auth, anyone]
 
 __all__ = ["session_auth", "session_or_token", "session_token_or_anyone", "token_auth"]

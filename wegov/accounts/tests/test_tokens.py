@@ -2,10 +2,12 @@ import datetime as dt
 import json
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import enable_totp
 from wegov.accounts import services
 from wegov.accounts.models import ApiToken
 from wegov.core.models import AuditEntry
@@ -72,9 +74,11 @@ def test_active_token_limit(citizen):
 
 def test_last_used_is_written_at_most_every_few_minutes(citizen, django_assert_num_queries):
     _token, key = services.token_create(actor=citizen, name="x")
-    with django_assert_num_queries(2):  # lookup + last_used_at update
+    # lookup, last_used_at update, and whether the person holds a privileged role (the
+    # membership query every session request also makes, in RequireMfaForPrivilegedUsers)
+    with django_assert_num_queries(3):
         services.token_authenticate(key)
-    with django_assert_num_queries(1):  # lookup only
+    with django_assert_num_queries(2):  # lookup and role only
         services.token_authenticate(key)
 
 
@@ -223,6 +227,31 @@ def test_api_session_writes_need_csrf(citizen):
     assert not ApiToken.objects.exists()
 
 
+def test_api_token_writes_without_csrf_and_a_session_still_needs_it(citizen):
+    """As clients use the API: CSRF checks on, once with a token, once with the session."""
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    url = "/api/v1/me/notifications/read-all"
+    _token, key = services.token_create(actor=citizen, name="script")
+    with_token = Client(enforce_csrf_checks=True)
+    response = with_token.post(url, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200, response.content
+    assert response.json() == {"marked": 0}
+
+    with_session = Client(enforce_csrf_checks=True)
+    with_session.force_login(citizen)
+    refused = with_session.post(url)
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+    # A wrong token does not open the way past the session's CSRF check either.
+    refused = with_session.post(url, headers={"Authorization": "Bearer wgv_wrong"})
+    assert refused.status_code == 403
+    secret = _get_new_csrf_string()
+    with_session.cookies[settings.CSRF_COOKIE_NAME] = secret
+    assert with_session.post(url, headers={"X-CSRFToken": secret}).status_code == 200
+
+
 def test_api_bad_bearer_token_is_401(client):
     response = client.get("/api/v1/me", headers={"Authorization": "Bearer wgv_wrong"})
     assert response.status_code == 401
@@ -250,3 +279,60 @@ def test_token_list_query_count(client, citizen, django_assert_max_num_queries):
         assert len(client.get("/api/v1/tokens").json()) == 10
     with django_assert_max_num_queries(10):
         assert client.get(reverse("accounts:tokens")).status_code == 200
+
+
+# --- A privileged role acts only with two-factor, with a token too ---------------------
+
+CASES = "/api/v1/moderation/cases"
+
+
+@pytest.mark.parametrize(
+    ("mfa_enabled", "made_with_second_factor", "status"),
+    [(False, False, 403), (False, True, 403), (True, False, 403), (True, True, 200)],
+)
+def test_a_moderators_token_acts_only_with_two_factor(
+    client, moderator, mfa_enabled, made_with_second_factor, status
+):
+    if mfa_enabled:
+        enable_totp(moderator)
+    _token, key = services.token_create(
+        actor=moderator, name="cli", second_factor=made_with_second_factor
+    )
+    response = client.get(CASES, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == status
+    if status == 403:
+        assert response.json() == {"detail": str(services.SecondFactorRequired.message)}
+
+
+def test_a_token_made_as_a_citizen_does_not_act_after_becoming_a_moderator(client, citizen):
+    """The probe: a citizen's old token listed moderation cases once the account became a
+    moderator, while the session was refused for want of two-factor."""
+    _token, old_key = services.token_create(actor=citizen, name="cli")
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {old_key}"})
+    assert me.status_code == 200
+    citizen.is_moderator = True
+    citizen.save(update_fields=["is_moderator"])
+    old = {"Authorization": f"Bearer {old_key}"}
+    assert client.get(CASES, headers=old).status_code == 403
+    client.force_login(citizen)
+    assert client.get(CASES).status_code == 403  # the session: the same rule
+    client.logout()
+    enable_totp(citizen)  # two-factor set up later does not make the old token good
+    assert client.get(CASES, headers=old).status_code == 403
+    assert client.get("/api/v1/me", headers=old).status_code == 403
+
+
+def test_a_citizens_token_needs_no_second_factor(client, citizen):
+    _token, key = services.token_create(actor=citizen, name="cli")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+
+
+@pytest.mark.parametrize(("role", "second_factor"), [("citizen", False), ("moderator", True)])
+def test_the_tokens_page_and_api_record_whether_the_session_used_two_factor(
+    as_role, role, second_factor
+):
+    client, user = as_role(role)  # privileged roles log in with two-factor
+    client.post(reverse("accounts:tokens"), {"name": "page", "expires_in_days": "30"})
+    client.post("/api/v1/tokens", {"name": "api"}, content_type="application/json")
+    made = dict(ApiToken.objects.filter(user=user).values_list("name", "second_factor"))
+    assert made == {"page": second_factor, "api": second_factor}
