@@ -171,6 +171,21 @@ def enable_totp(user) -> str:
     return secret
 
 
+def make_api_token(user) -> str:
+    """A personal API token's key, made as the person would: a privileged role sets up
+    two-factor and makes the token in a session that used it (or the token is refused)."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    from wegov.accounts.rules import is_privileged
+    from wegov.accounts.services import token_create
+
+    privileged = is_privileged(user)
+    if privileged and not is_mfa_enabled(user):
+        enable_totp(user)
+    _token, key = token_create(actor=user, name="test", second_factor=privileged)
+    return key
+
+
 def totp_code(secret: str) -> str:
     return pyotp.TOTP(secret).now()
 
@@ -271,7 +286,7 @@ def as_role(request, client):
     return login
 
 
-__all__ = ["Authenticator", "enable_totp", "totp_code"]
+__all__ = ["Authenticator", "enable_totp", "make_api_token", "totp_code"]
 
 
 @pytest.fixture(autouse=True)

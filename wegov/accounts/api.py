@@ -8,6 +8,7 @@ from wegov.api.auth import session_auth
 
 from . import services
 from .models import ApiToken
+from .rules import session_passed_mfa
 
 router = Router(tags=["accounts"])
 
@@ -67,7 +68,10 @@ def list_tokens(request):
 )
 def create_token(request, payload: TokenIn):
     token, key = services.token_create(
-        actor=request.auth, name=payload.name, expires_at=payload.expires_at
+        actor=request.auth,
+        name=payload.name,
+        expires_at=payload.expires_at,
+        second_factor=session_passed_mfa(request),
     )
     token.key = key  # the secret, returned this once
     return Status(201, token)

@@ -221,6 +221,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Made in a session that passed two-factor: only such a token acts for a privileged
+    # role, so gaining a role never leaves an older token stronger than the session.
+    second_factor = models.BooleanField(_("made with two-factor"), default=False)
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oauth2_provider.models import (
     get_access_token_model,
     get_application_model,
@@ -28,6 +30,7 @@ from wegov.core.events import emit
 from wegov.core.models import AuditEntry
 
 from .models import ApiToken, Consent, User
+from .rules import is_privileged
 
 MAX_ACTIVE_TOKENS = 20
 TOKEN_LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -58,9 +61,16 @@ def _check_token_name(name: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, actor: User, name: str, expires_at: dt.datetime | None = None
+    *,
+    actor: User,
+    name: str,
+    expires_at: dt.datetime | None = None,
+    second_factor: bool = False,
 ) -> tuple[ApiToken, str]:
-    """Create a personal API token; returns the token and its secret (shown once)."""
+    """Create a personal API token; returns the token and its secret (shown once).
+
+    ``second_factor``: the session making it passed two-factor (``rules.session_passed_mfa``).
+    """
     if not actor.has_perm("accounts.manage_own_tokens"):
         raise PermissionDenied
     name = _check_token_name(name)
@@ -80,6 +90,7 @@ def token_create(
         key_prefix=key[: len(ApiToken.PREFIX) + 6],
         key_hash=ApiToken.hash_key(key),
         expires_at=expires_at,
+        second_factor=second_factor,
     )
     audit(actor=actor, action="api_token.created", target=token, after={"name": name})
     return token, key
@@ -98,8 +109,22 @@ def token_revoke(*, actor: User, token_id: int) -> ApiToken:
     return token
 
 
+class SecondFactorRequired(PermissionDenied):
+    """A privileged role acts only with two-factor, on every way in (the session's rule is
+    RequireMfaForPrivilegedUsersMiddleware)."""
+
+    message = gettext_lazy(
+        "Two-factor authentication must be enabled for this account, and the API token "
+        "made in a session that used it."
+    )
+
+
 def token_authenticate(key: str) -> User | None:
-    """The active user owning an active token with this secret, or None."""
+    """The active user owning an active token with this secret, or None.
+
+    Raises SecondFactorRequired for a staff member, moderator, process manager or
+    administrator without two-factor, or with a token made in a session without it.
+    """
     if not key or not key.startswith(ApiToken.PREFIX) or len(key) > 128:
         return None
     token = (
@@ -115,7 +140,10 @@ def token_authenticate(key: str) -> User | None:
     # read into a write on a hot row.
     if token.last_used_at is None or now - token.last_used_at > TOKEN_LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    if is_privileged(user) and not (token.second_factor and is_mfa_enabled(user)):
+        raise SecondFactorRequired(SecondFactorRequired.message)
+    return user
 
 
 # --- Applications signed in through WeGov (OpenID Connect) ----------------------

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .forms import ApiTokenForm, EraseAccountForm, ProfileForm
 from .models import ApiToken
+from .rules import session_passed_mfa
 
 
 @login_required
@@ -37,7 +38,10 @@ def tokens(request):
         expires_at = timezone.now() + dt.timedelta(days=days) if days else None
         try:
             _token, new_key = services.token_create(
-                actor=request.user, name=form.cleaned_data["name"], expires_at=expires_at
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                expires_at=expires_at,
+                second_factor=session_passed_mfa(request),
             )
         except ValidationError as exc:
             for message in exc.messages:

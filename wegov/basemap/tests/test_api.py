@@ -2,8 +2,7 @@
 
 import pytest
 
-from conftest import ROLES
-from wegov.accounts import services as account_services
+from conftest import ROLES, make_api_token
 from wegov.basemap.models import BaseMapFlag
 
 from .factories import CENTRE, FlagFactory
@@ -15,7 +14,7 @@ MAPPERS = {"other_staff", "moderator", "admin_user"}
 
 
 def bearer(user) -> dict:
-    _token, key = account_services.token_create(actor=user, name="test")
+    key = make_api_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 

@@ -93,7 +93,7 @@ def test_drafts_are_404_except_for_managers(client):
     client.logout()
     manager = UserFactory(is_process_manager=True)
     enable_totp(manager)
-    _token, key = token_create(actor=manager, name="cli")
+    _token, key = token_create(actor=manager, name="cli", second_factor=True)
     response = client.get(url, headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 200
     assert response.json()["phase"] == "draft"

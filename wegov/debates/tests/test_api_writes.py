@@ -2,7 +2,7 @@
 
 import pytest
 
-from wegov.accounts import services as account_services
+from conftest import make_api_token
 from wegov.debates.models import Debate
 from wegov.debates.tests.factories import DebateFactory
 from wegov.processes.models import PhaseKind
@@ -14,7 +14,7 @@ URL = "/api/v1/debates/"
 
 
 def bearer(user) -> dict:
-    _token, key = account_services.token_create(actor=user, name="test")
+    key = make_api_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 

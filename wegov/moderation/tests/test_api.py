@@ -2,8 +2,7 @@
 
 import pytest
 
-from conftest import ROLES
-from wegov.accounts import services as account_services
+from conftest import ROLES, make_api_token
 from wegov.core.models import AuditEntry
 from wegov.moderation.models import Flag, ModerationCase
 
@@ -16,7 +15,7 @@ MODERATORS = {"moderator", "admin_user"}
 
 
 def bearer(user) -> dict:
-    _token, key = account_services.token_create(actor=user, name="test")
+    key = make_api_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 

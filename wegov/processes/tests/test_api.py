@@ -159,7 +159,7 @@ def test_drafts_are_404_except_for_managers(client, citizen, process_manager):
     assert client.get(url).status_code == 404
     client.logout()
     enable_totp(process_manager)
-    _token, key = token_create(actor=process_manager, name="cli")
+    _token, key = token_create(actor=process_manager, name="cli", second_factor=True)
     response = client.get(url, headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 200
     assert response.json()["is_published"] is False

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from wegov.accounts import services as account_services
+from conftest import make_api_token
 from wegov.accounts.tests.factories import make_resident
 from wegov.processes.models import PhaseKind, Process
 from wegov.processes.tests.factories import ProcessFactory, TopicFactory, set_active_phase
@@ -19,7 +19,7 @@ BASE = "/api/v1/proposals/"
 
 
 def bearer(user) -> dict:
-    _token, key = account_services.token_create(actor=user, name="test")
+    key = make_api_token(user)
     return {"Authorization": f"Bearer {key}"}
 
 
