@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from wegov.api.auth import session_auth, token_auth
+from wegov.core.numbers import object_id
 from wegov.places.models import District
 from wegov.processes.models import Process, Topic
 
@@ -109,8 +110,8 @@ def _out(debate: Debate) -> dict:
 def _process(ref: str) -> Process:
     processes = Process.objects.published()
     process = processes.filter(slug=ref).first()
-    if process is None and ref.isdigit():
-        process = processes.filter(pk=int(ref)).first()
+    if process is None and object_id(ref):
+        process = processes.filter(pk=object_id(ref)).first()
     if process is None:
         raise Http404
     return process

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from wegov.core.numbers import whole_number
 from wegov.places import geocoding
 
 from . import selectors
@@ -119,9 +120,10 @@ def search(request, q: str = "", limit: str = "5"):
             _("q must be an address or street name of 2 to %(max)d characters.")
             % {"max": geocoding.MAX_QUERY_LENGTH}
         )
-    if not limit.isdigit() or not 1 <= int(limit) <= 10:
+    count = whole_number(limit, maximum=10)
+    if not count:
         raise ValidationError(_("limit must be a whole number from 1 to 10."))
-    results = geocoding.geocode(text, int(limit))
+    results = geocoding.geocode(text, count)
     return {"geocoder": geocoding.backend(), "results": [r.as_dict() for r in results]}
 
 

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
+from wegov.core.numbers import object_id
 from wegov.places.geocoding import GeocodeResult
 
 from .features import feature_label
@@ -299,6 +300,7 @@ def nearest_required_feature(category, lat: float, lon: float) -> FeatureCheck |
 
 def feature_point(feature_id: str) -> tuple[float, float] | None:
     """(lat, lon) of an indexed feature by its id (the form's "snap to it"), or None."""
-    if not str(feature_id).isdigit():
+    pk = object_id(feature_id)
+    if pk is None:
         return None
-    return Feature.objects.filter(pk=int(feature_id)).values_list("lat", "lon").first()
+    return Feature.objects.filter(pk=pk).values_list("lat", "lon").first()

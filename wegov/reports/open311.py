@@ -30,6 +30,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from wegov.core.numbers import object_id, whole_number
 from wegov.places import geocoding
 
 from . import cache as data_cache
@@ -41,6 +42,7 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-23T00:00:00Z"
 MAX_REQUESTS = 1000  # the spec's "first 1000 requests"
 MAX_WINDOW = dt.timedelta(days=90)  # the spec's default and largest date range
+MAX_PAGE = 1_000_000  # an extension (page_size, page); far past any city's last page
 MAX_DESCRIPTION = 4000  # the spec's limit on description
 ANONYMOUS_REQUESTS_PER_HOUR = 3600  # per IP address, for requests without an api_key
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -231,8 +233,9 @@ def _w3c_param(params, name: str) -> dt.datetime | None:
         if "T" not in value:
             day = dt.date.fromisoformat(value)
             return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        # In UTC now: 9999-12-31T23:00:00-02:00 is past the last year a date can have.
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         raise Open311Error(
             400,
             _("%(name)s must be a W3C date and time with a time zone, e.g. 2010-01-01T00:00:00Z.")
@@ -240,31 +243,32 @@ def _w3c_param(params, name: str) -> dt.datetime | None:
         ) from None
 
 
-def _positive_int(params, name: str, default: int, maximum: int | None = None) -> int:
+def _positive_int(params, name: str, default: int, maximum: int) -> int:
     value = _param(params, name)
     if not value:
         return default
-    if not value.isdigit() or int(value) < 1 or (maximum and int(value) > maximum):
+    number = whole_number(value, maximum=maximum)
+    if not number:
         raise Open311Error(
             400,
             _("%(name)s must be a whole number from 1 to %(max)s.")
-            % {"name": name, "max": maximum or "…"},
+            % {"name": name, "max": maximum},
         )
-    return int(value)
+    return number
 
 
 def _request_query(params) -> dict:
     """GET requests: filters, with the spec's defaults and limits."""
     ids = _param(params, "service_request_id")
     if ids:  # "This overrides all other arguments."
-        parsed = _comma_list(ids)
-        if not all(item.isdigit() for item in parsed) or len(parsed) > MAX_REQUESTS:
+        parsed = [object_id(item) for item in _comma_list(ids)]
+        if None in parsed or len(parsed) > MAX_REQUESTS:
             raise Open311Error(
                 400,
                 _("service_request_id must be a comma-separated list of at most %(n)d ids.")
                 % {"n": MAX_REQUESTS},
             )
-        return {"ids": [int(item) for item in parsed]}
+        return {"ids": parsed}
     statuses = set(_comma_list(_param(params, "status").lower()))
     if not statuses <= {"open", "closed"}:
         raise Open311Error(400, _("status must be open, closed, or both separated by a comma."))
@@ -272,10 +276,15 @@ def _request_query(params) -> dict:
     window = "default" if start is None and end is None else None
     if window:
         end = timezone.now()
-    if start is None:
-        start = end - MAX_WINDOW
-    elif end is None:
-        end = start + MAX_WINDOW
+    try:
+        if start is None:
+            start = end - MAX_WINDOW
+        elif end is None:
+            end = start + MAX_WINDOW
+    except OverflowError:  # 90 days before 0001-01-01 or after 9999-12-31
+        raise Open311Error(
+            400, _("start_date and end_date must leave 90 days within the years 1 to 9999.")
+        ) from None
     if end < start:
         raise Open311Error(400, _("end_date must not be before start_date."))
     if end - start > MAX_WINDOW:
@@ -522,7 +531,8 @@ def service_requests(request, fmt, params, client):
         return _create_request(fmt, params, client)
     query = _request_query(params)
     page_size = _positive_int(params, "page_size", MAX_REQUESTS, MAX_REQUESTS)
-    page = _positive_int(params, "page", 1)
+    # A page past the last is empty, but its offset must still fit a database integer.
+    page = _positive_int(params, "page", 1, MAX_PAGE)
     window = query.pop("window", None)
     normalised = (
         query.get("ids"),
@@ -573,11 +583,8 @@ def service_request(request, fmt, params, client, request_id):
     key = _cache_key(fmt, "one", request_id)
     version, body = data_cache.get(key)
     if body is None:
-        reports = (
-            list(selectors.open311_requests(ids=[int(request_id)]).only(*REQUEST_FIELDS))
-            if request_id.isdigit()
-            else []
-        )
+        pk = object_id(request_id)
+        reports = list(selectors.open311_requests(ids=[pk]).only(*REQUEST_FIELDS)) if pk else []
         if not reports:
             raise Open311Error(
                 404, _("service_request_id %(id)s was not found.") % {"id": request_id}

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wegov.core.numbers import object_id
+
 from . import forms, selectors, services
 from .models import Activity, Notification
 from .templatetags.social_tags import follow_button_context
@@ -241,9 +243,9 @@ def feed(request):
     """The whole activity feed, page by page ("older" follows a cursor)."""
     following = request.GET.get("feed") == "following" and request.user.is_authenticated
     before = None
-    cursor = request.GET.get("before", "")
-    if cursor.isdigit():
-        before = Activity.objects.filter(pk=int(cursor)).only("pk", "created_at").first()
+    cursor = object_id(request.GET.get("before", ""))
+    if cursor:
+        before = Activity.objects.filter(pk=cursor).only("pk", "created_at").first()
     items = selectors.feed(request.user, following=following, before=before, limit=PER_PAGE)
     return render(
         request,

@@ -691,6 +691,16 @@ def test_date_filters(client, category):
         ({"service_request_id": "1,x"}, "comma-separated"),
         ({"page_size": "1001"}, "page_size"),
         ({"page": "0"}, "page must be"),
+        # Hostile values that gave 500s (issue 16): digits isdigit() accepts but int() does
+        # not, numbers past a database integer, and dates at the ends of the calendar.
+        ({"service_request_id": "\u00b2"}, "comma-separated"),
+        ({"service_request_id": "1,99999999999999999999"}, "comma-separated"),
+        ({"page": "\u00b2"}, "page must be"),
+        ({"page_size": "\u0663"}, "page_size"),
+        ({"page": "9223372036854775807"}, "page must be a whole number from 1 to 1000000"),
+        ({"start_date": "9999-12-31T00:00:00Z"}, "within the years 1 to 9999"),
+        ({"end_date": "0001-01-01T00:00:00Z"}, "within the years 1 to 9999"),
+        ({"end_date": "9999-12-31T23:00:00-02:00"}, "end_date must be a W3C"),
     ],
 )
 def test_bad_query_is_400_in_both_formats(client, params, fragment):
@@ -698,6 +708,14 @@ def test_bad_query_is_400_in_both_formats(client, params, fragment):
     assert fragment in data[0]["description"]
     root = get_xml(client, "/requests.xml", "errors", 400, **params)
     assert fragment in xml_errors(root, 400)[0]
+
+
+@pytest.mark.parametrize("request_id", ["%C2%B2", "99999999999999999999", "0"])
+def test_an_impossible_request_id_is_404_in_both_formats(client, request_id):
+    data = get_json(client, f"/requests/{request_id}.json", 404)
+    assert "was not found" in data[0]["description"]
+    root = get_xml(client, f"/requests/{request_id}.xml", "errors", 404)
+    assert "was not found" in xml_errors(root, 404)[0]
 
 
 def test_status_filter(client, category, staff):
