@@ -56,10 +56,7 @@ def pytest_collection_modifyitems(config, items):
     the many short tests after them even out the end. Within a worker they stay together,
     so its chromium starts once.
     """
-    browser = [item for item in items if item.get_closest_marker("browser")]
-    if browser:
-        others = [item for item in items if not item.get_closest_marker("browser")]
-        items[:] = browser + others
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)  # stable
 
 
 def _run_id(config) -> str:

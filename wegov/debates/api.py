@@ -110,8 +110,9 @@ def _out(debate: Debate) -> dict:
 def _process(ref: str) -> Process:
     processes = Process.objects.published()
     process = processes.filter(slug=ref).first()
-    if process is None and object_id(ref):
-        process = processes.filter(pk=object_id(ref)).first()
+    pk = object_id(ref) if process is None else None
+    if pk:
+        process = processes.filter(pk=pk).first()
     if process is None:
         raise Http404
     return process
